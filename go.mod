@@ -1,0 +1,3 @@
+module patienttracker
+
+go 1.26
