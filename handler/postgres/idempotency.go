@@ -1,0 +1,77 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"patienttracker/handler/apperror"
+)
+
+// claimTTL is how long an unfinished claim blocks its key; after that the request is
+// taken to have died and the key may be claimed again.
+const claimTTL = 2 * time.Minute
+
+// Replay is a finished request's stored answer.
+type Replay struct {
+	Status   int
+	Response []byte
+}
+
+// ClaimIdempotencyKey claims a staff member's key for a request body hash. It returns a
+// Replay when the same request already finished, a 409 when it is still running, and a
+// 422 idempotency_mismatch when the key was used with another body.
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, staffID uuid.UUID, key string,
+	hash []byte) (*Replay, error) {
+	now := db.now().UTC()
+	var replay *Replay
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (staff_id, key, request_hash,
+		    created_at) VALUES ($1, $2, $3, $4)
+		  ON CONFLICT (staff_id, key) DO UPDATE SET request_hash = excluded.request_hash,
+		    created_at = excluded.created_at
+		  WHERE idempotency_keys.status IS NULL AND idempotency_keys.created_at < $5`,
+			staffID, key, hash, now, now.Add(-claimTTL))
+		if err != nil || tag.RowsAffected() == 1 {
+			return err
+		}
+		var stored []byte
+		var status *int
+		var response []byte
+		if err := tx.QueryRow(ctx, `SELECT request_hash, status, response
+		  FROM idempotency_keys WHERE staff_id = $1 AND key = $2`, staffID, key).Scan(
+			&stored, &status, &response); err != nil {
+			return err
+		}
+		switch {
+		case !bytes.Equal(stored, hash):
+			return &apperror.Error{Kind: apperror.KindInvalid, Code: "idempotency_mismatch",
+				Message: "This Idempotency-Key was used with a different request",
+				Fields:  []apperror.FieldError{{Field: "Idempotency-Key", Code: "mismatch"}}}
+		case status == nil:
+			return apperror.Conflict("idempotency_in_progress",
+				"A request with this Idempotency-Key is still running")
+		}
+		replay = &Replay{Status: *status, Response: response}
+		return nil
+	})
+	return replay, err
+}
+
+// FinishIdempotencyKey stores the answer to replay for a claimed key.
+func (db *DB) FinishIdempotencyKey(ctx context.Context, staffID uuid.UUID, key string,
+	status int, response []byte) error {
+	_, err := db.pool.Exec(ctx, `UPDATE idempotency_keys SET status = $3, response = $4
+	  WHERE staff_id = $1 AND key = $2`, staffID, key, status, response)
+	return translate(err)
+}
+
+// ReleaseIdempotencyKey frees a claim whose request failed, so the client may retry.
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, staffID uuid.UUID, key string) error {
+	_, err := db.pool.Exec(ctx, `DELETE FROM idempotency_keys
+	  WHERE staff_id = $1 AND key = $2 AND status IS NULL`, staffID, key)
+	return translate(err)
+}
