@@ -26,6 +26,11 @@ type Config struct {
 	StatementTimeout time.Duration  // PT_STATEMENT_TIMEOUT
 	SearchPerMinute  int            // PT_SEARCH_PER_MINUTE (0 = unlimited)
 	ReadsPerMinute   int            // PT_READS_PER_MINUTE (0 = unlimited)
+
+	// Each feature reads its own settings in its wire_*.go file.
+	Documents DocumentsConfig
+	Analytics AnalyticsConfig
+	Imports   ImportsConfig
 }
 
 // loadConfig reads the configuration from getenv. Only the serving command needs a port.
@@ -72,6 +77,9 @@ func loadConfig(getenv func(string) string, needPort bool) (Config, error) {
 		100, 600000, bad)) * time.Millisecond
 	c.SearchPerMinute = parseInt(getenv, "PT_SEARCH_PER_MINUTE", 300, 0, 1<<30, bad)
 	c.ReadsPerMinute = parseInt(getenv, "PT_READS_PER_MINUTE", 600, 0, 1<<30, bad)
+	c.Documents = loadDocumentsConfig(getenv, bad)
+	c.Analytics = loadAnalyticsConfig(getenv, bad)
+	c.Imports = loadImportsConfig(getenv, bad)
 	return c, errors.Join(errs...)
 }
 
@@ -125,4 +133,3 @@ func (c Config) logFields(e *zerolog.Event) *zerolog.Event {
 		Bool("database_entra", c.DatabaseEntra).Bool("dev_auth", c.DevAuth).
 		Str("clinic_tz", c.ClinicTimeZone.String())
 }
-

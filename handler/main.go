@@ -89,10 +89,19 @@ func serve(ctx context.Context, cfg Config, log zerolog.Logger) error {
 		log.Warn().Err(err).Msg("first admin not ensured; will not retry until restart")
 	}
 
+	mux := http.NewServeMux()
+	var opts []api.Option
+	for _, wire := range []wireFunc{wireDocuments, wireAnalytics, wireImports} {
+		o, cleanup, err := wire(ctx, cfg, log, db, mux)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		opts = append(opts, o...)
+	}
 	apiServer := api.New(db, api.Config{AllowedProviders: cfg.allowedProviders(),
 		ClinicLocation: cfg.ClinicTimeZone, SearchPerMinute: cfg.SearchPerMinute,
-		ReadsPerMinute: cfg.ReadsPerMinute}, log, time.Now)
-	mux := http.NewServeMux()
+		ReadsPerMinute: cfg.ReadsPerMinute}, log, time.Now, opts...)
 	mux.Handle("/api/", apiServer)
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -118,6 +127,11 @@ func serve(ctx context.Context, cfg Config, log zerolog.Logger) error {
 	}
 	return nil
 }
+
+// wireFunc connects one feature: it returns the API options the feature adds, registers
+// its trigger functions (POST /<FunctionName>) on mux, and returns a cleanup to run at exit.
+type wireFunc func(ctx context.Context, cfg Config, log zerolog.Logger, db *postgres.DB,
+	mux *http.ServeMux) ([]api.Option, func(), error)
 
 // openDB opens the pool; on Azure the password is an Entra token for the managed identity.
 func openDB(ctx context.Context, cfg Config) (*postgres.DB, error) {

@@ -31,17 +31,24 @@ type Config struct {
 
 // Server is the HTTP API.
 type Server struct {
-	db      *postgres.DB
-	cfg     Config
-	log     zerolog.Logger
-	now     func() time.Time
-	limits  *limiter
-	routes  []route
-	handler http.Handler
+	db        *postgres.DB
+	cfg       Config
+	log       zerolog.Logger
+	now       func() time.Time
+	limits    *limiter
+	routes    []route
+	handler   http.Handler
+	documents documentDeps  // documents.go
+	analytics analyticsDeps // analytics.go
+	imports   importDeps    // imports.go
 }
 
+// Option adds a feature's dependencies to the server.
+type Option func(*Server)
+
 // New returns the API server. now is the clock (time.Now outside tests).
-func New(db *postgres.DB, cfg Config, log zerolog.Logger, now func() time.Time) *Server {
+func New(db *postgres.DB, cfg Config, log zerolog.Logger, now func() time.Time,
+	opts ...Option) *Server {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
@@ -50,6 +57,9 @@ func New(db *postgres.DB, cfg Config, log zerolog.Logger, now func() time.Time) 
 	}
 	s := &Server{db: db, cfg: cfg, log: log, now: now,
 		limits: newLimiter(cfg.SearchPerMinute, cfg.ReadsPerMinute)}
+	for _, opt := range opts {
+		opt(s)
+	}
 	s.routes = s.routeTable()
 	s.handler = s.buildMux()
 	return s
