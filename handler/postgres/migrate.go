@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 
@@ -46,4 +48,17 @@ func Connect(ctx context.Context, url string) (*pgx.Conn, error) {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	return conn, nil
+}
+
+// SchemaFingerprint is a hash of the embedded migrations: tests key their template
+// database by it, so a changed migration gets a fresh template.
+func SchemaFingerprint() string {
+	h := sha256.New()
+	names, _ := fs.Glob(migrationFiles, "migrations/*.sql")
+	for _, n := range names {
+		b, _ := migrationFiles.ReadFile(n)
+		h.Write([]byte(n))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -28,6 +28,8 @@ type Options struct {
 	Password func(ctx context.Context) (string, error)
 	// Now is the clock; tests inject their own.
 	Now func() time.Time
+	// Tracer observes every query (tests count statements with it).
+	Tracer pgx.QueryTracer
 }
 
 // DB is the application's database.
@@ -54,6 +56,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "patient-tracker"
 	cfg.ConnConfig.ConnectTimeout = 3 * time.Second
+	cfg.ConnConfig.Tracer = o.Tracer
 	if o.Password != nil {
 		cfg.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
 			pw, err := o.Password(ctx)
