@@ -1,0 +1,287 @@
+package extract
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/ascii85"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// load returns object num, from the cache or parsed (and decrypted) from
+// the file or its object stream. Cycles and too many loads are errors.
+func (d *pdfDoc) load(num int) (any, error) {
+	if o, ok := d.cache[num]; ok {
+		return o, nil
+	}
+	if d.loading[num] {
+		return nil, fmt.Errorf("object %d refers to itself while loading", num)
+	}
+	if d.loads++; d.loads > d.lim.MaxPDFObjects {
+		return nil, errLimit("more than %d object loads", d.lim.MaxPDFObjects)
+	}
+	if d.loads%256 == 0 {
+		if err := d.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	e, ok := d.xref[num]
+	if !ok {
+		return nil, nil // a missing object is null
+	}
+	d.loading[num] = true
+	defer delete(d.loading, num)
+	var (
+		obj any
+		err error
+	)
+	if e.inStream {
+		obj, err = d.loadFromStream(num, e)
+	} else {
+		obj, err = d.parseIndirect(e.offset, num)
+		if err == nil && d.crypt != nil && num != d.crypt.dictNum {
+			obj = d.crypt.decryptObject(obj, num, e.gen)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.cache[num] = obj
+	return obj, nil
+}
+
+// resolve follows references (a chain of them at most MaxNesting long).
+func (d *pdfDoc) resolve(o any) (any, error) {
+	for i := 0; i < d.lim.MaxNesting; i++ {
+		r, ok := o.(pdfRef)
+		if !ok {
+			return o, nil
+		}
+		var err error
+		if o, err = d.load(r.num); err != nil {
+			return nil, err
+		}
+	}
+	return nil, errors.New("reference chain too long")
+}
+
+// get resolves dict[key]; errors give nil (a broken optional entry).
+func (d *pdfDoc) get(dict pdfDict, key pdfName) any {
+	o, err := d.resolve(dict[key])
+	if err != nil {
+		return nil
+	}
+	return o
+}
+
+// loadFromStream finds object num inside its object stream.
+func (d *pdfDoc) loadFromStream(num int, e xrefEntry) (any, error) {
+	se, ok := d.xref[e.stream]
+	if !ok || se.inStream {
+		return nil, fmt.Errorf("object stream %d is not a plain object", e.stream)
+	}
+	so, err := d.load(e.stream)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := so.(*pdfStream)
+	if !ok || s.dict["Type"] != pdfName("ObjStm") {
+		return nil, fmt.Errorf("object %d is not an object stream", e.stream)
+	}
+	body, err := d.decodeStream(s)
+	if err != nil {
+		return nil, err
+	}
+	offsets, err := d.objStmOffsets(e.stream, s, body)
+	if err != nil {
+		return nil, err
+	}
+	first, _ := s.dict["First"].(int64)
+	if e.offset < 0 || e.offset >= len(offsets) {
+		return nil, fmt.Errorf("object %d not in its object stream", num)
+	}
+	pos := int(first) + offsets[e.offset]
+	if first < 0 || pos < 0 || pos >= len(body) {
+		return nil, fmt.Errorf("object %d offset out of range", num)
+	}
+	l := &pdfLexer{b: body, pos: pos, maxDepth: d.lim.MaxNesting}
+	return l.object()
+}
+
+// objStmOffsets parses (and caches) the header pairs of an object stream.
+func (d *pdfDoc) objStmOffsets(num int, s *pdfStream, body []byte) ([]int, error) {
+	if offs, ok := d.objStms[num]; ok {
+		return offs, nil
+	}
+	n, _ := s.dict["N"].(int64)
+	if n < 0 || n > int64(d.lim.MaxPDFObjects) {
+		return nil, errLimit("object stream holds %d objects", n)
+	}
+	l := &pdfLexer{b: body, maxDepth: d.lim.MaxNesting}
+	offs := make([]int, 0, min(n, 4096))
+	for i := int64(0); i < n; i++ {
+		_, err1 := l.object()
+		off, err2 := l.object()
+		o, ok := off.(int64)
+		if err1 != nil || err2 != nil || !ok {
+			break
+		}
+		offs = append(offs, int(o))
+	}
+	d.objStms[num] = offs
+	return offs, nil
+}
+
+// decodeStream decrypts and decodes a stream's bytes, charging them to the
+// inflation budget: a stream that would exceed it is a limit verdict.
+func (d *pdfDoc) decodeStream(s *pdfStream) ([]byte, error) {
+	raw := s.raw
+	if d.crypt != nil && s.dict["Type"] != pdfName("XRef") {
+		raw = d.crypt.decryptStream(raw, s.num, s.gen)
+	}
+	filters, params := filterList(d.get(s.dict, "Filter")), d.get(s.dict, "DecodeParms")
+	out := raw
+	for i, f := range filters {
+		var p pdfDict
+		switch pv := params.(type) {
+		case pdfDict:
+			p = pv
+		case pdfArray:
+			if i < len(pv) {
+				p, _ = pv[i].(pdfDict)
+			}
+		}
+		var err error
+		if out, err = d.applyFilter(f, out, p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func filterList(o any) []pdfName {
+	switch v := o.(type) {
+	case pdfName:
+		return []pdfName{v}
+	case pdfArray:
+		var out []pdfName
+		for _, x := range v {
+			if n, ok := x.(pdfName); ok {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// errUnsupportedFilter marks streams this reader cannot decode (images and
+// rare filters); callers skip them.
+var errUnsupportedFilter = errors.New("unsupported pdf stream filter")
+
+func (d *pdfDoc) applyFilter(f pdfName, in []byte, p pdfDict) ([]byte, error) {
+	var r io.Reader
+	switch f {
+	case "FlateDecode", "Fl":
+		zr, err := zlib.NewReader(bytes.NewReader(in))
+		if err != nil {
+			return nil, fmt.Errorf("flate: %w", err)
+		}
+		r = zr
+	case "ASCIIHexDecode", "AHx":
+		l := &pdfLexer{b: append([]byte{'<'}, in...)}
+		s, err := l.hexString()
+		if err != nil {
+			return nil, err
+		}
+		return d.charge(s.(pdfString))
+	case "ASCII85Decode", "A85":
+		in = bytes.TrimSuffix(bytes.TrimSpace(in), []byte("~>"))
+		r = ascii85.NewDecoder(bytes.NewReader(in))
+	default:
+		return nil, fmt.Errorf("%w %s", errUnsupportedFilter, f)
+	}
+	left := d.lim.MaxInflatedBytes - d.inflated
+	out, err := io.ReadAll(io.LimitReader(r, left+1))
+	if int64(len(out)) > left {
+		return nil, errLimit("pdf streams inflate past %d bytes", d.lim.MaxInflatedBytes)
+	}
+	if err != nil && len(out) == 0 {
+		return nil, fmt.Errorf("decode %s: %w", f, err)
+	}
+	if out, err = d.charge(out); err != nil {
+		return nil, err
+	}
+	return unpredict(out, p)
+}
+
+// charge adds decoded bytes to the inflation budget.
+func (d *pdfDoc) charge(b []byte) ([]byte, error) {
+	d.inflated += int64(len(b))
+	if d.inflated > d.lim.MaxInflatedBytes {
+		return nil, errLimit("pdf streams inflate past %d bytes", d.lim.MaxInflatedBytes)
+	}
+	return b, nil
+}
+
+// unpredict undoes PNG predictors (10–15), as xref streams use them.
+func unpredict(b []byte, p pdfDict) ([]byte, error) {
+	pred, _ := p["Predictor"].(int64)
+	if pred < 10 {
+		return b, nil
+	}
+	cols, _ := p["Columns"].(int64)
+	colors, _ := p["Colors"].(int64)
+	bpc, _ := p["BitsPerComponent"].(int64)
+	cols, colors, bpc = max(cols, 1), max(colors, 1), max(bpc, 8)
+	if cols > 1<<20 || colors > 32 || bpc > 16 {
+		return nil, errors.New("bad predictor parameters")
+	}
+	bpp := int(max(colors*bpc/8, 1))
+	rowLen := int(cols*colors*bpc+7) / 8
+	out := make([]byte, 0, len(b))
+	prev := make([]byte, rowLen)
+	for i := 0; i+1+rowLen <= len(b); i += 1 + rowLen {
+		row := append([]byte(nil), b[i+1:i+1+rowLen]...)
+		for j := range row {
+			var left, up, ul byte
+			if j >= bpp {
+				left, ul = row[j-bpp], prev[j-bpp]
+			}
+			up = prev[j]
+			switch b[i] {
+			case 1:
+				row[j] += left
+			case 2:
+				row[j] += up
+			case 3:
+				row[j] += byte((int(left) + int(up)) / 2)
+			case 4:
+				row[j] += paeth(left, up, ul)
+			}
+		}
+		out = append(out, row...)
+		prev = row
+	}
+	return out, nil
+}
+
+func paeth(a, b, c byte) byte {
+	p := int(a) + int(b) - int(c)
+	pa, pb, pc := abs(p-int(a)), abs(p-int(b)), abs(p-int(c))
+	switch {
+	case pa <= pb && pa <= pc:
+		return a
+	case pb <= pc:
+		return b
+	}
+	return c
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
