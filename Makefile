@@ -81,9 +81,11 @@ test-web:
 web-build:
 	@echo "web-build: no web UI yet"
 
+# Offline validation of terraform/ and .github/, the deployment package and the mutation
+# suite (.ci/infra/test-infra.sh). Builds OpenTofu and azurerm once into $(PT_TOOLS_DIR).
 .PHONY: test-infra
 test-infra:
-	@echo "test-infra: no infrastructure checks yet"
+	@bash .ci/infra/test-infra.sh
 
 .PHONY: vulncheck
 vulncheck:
@@ -93,3 +95,45 @@ vulncheck:
 .PHONY: bench
 bench: db-up app
 	@echo "bench: not yet"
+
+## ---------------------------------------------------------------- package and infrastructure
+# The Functions deployment package: .build/package/ and .build/patient-tracker.zip
+# (linux/amd64 binary with mode 0755, host.json, one folder per function).
+.PHONY: package
+package:
+	@bash .ci/infra/package.sh
+
+# Operator and workflow entry points (see terraform/README.md). ENV=dev|prod|preview,
+# LAYER=base|ephemeral, PR=<number> for previews; they need TFSTATE_ACCOUNT and an Azure login.
+ENV ?= dev
+LAYER ?= $(if $(filter preview,$(ENV)),ephemeral,base)
+PR ?=
+
+.PHONY: infra-tools infra-bootstrap infra-plan infra-apply infra-destroy infra-output
+infra-tools:
+	@bash .ci/infra/tools.sh all
+
+infra-bootstrap:
+	@bash .ci/infra/bootstrap-state.sh
+
+infra-plan infra-apply infra-destroy infra-output:
+	@bash .ci/infra/tofu.sh $(patsubst infra-%,%,$@) $(ENV) $(LAYER) $(PR)
+
+.PHONY: infra-db-start infra-db-stop infra-db-role
+infra-db-start infra-db-stop infra-db-role:
+	@bash .ci/infra/db.sh $(patsubst infra-db-%,%,$@) $(ENV) $(PR)
+
+.PHONY: infra-deploy-app infra-eventgrid infra-smoke infra-release-good infra-rollback
+.PHONY: infra-swa-token
+infra-deploy-app:
+	@bash .ci/infra/app.sh deploy $(ENV) $(PR)
+
+infra-release-good:
+	@bash .ci/infra/app.sh good $(ENV) $(PR)
+
+infra-eventgrid infra-smoke infra-rollback infra-swa-token:
+	@bash .ci/infra/app.sh $(patsubst infra-%,%,$@) $(ENV) $(PR)
+
+.PHONY: infra-cleanup
+infra-cleanup:
+	@bash .ci/infra/cleanup.sh

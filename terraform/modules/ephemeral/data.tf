@@ -13,10 +13,10 @@ module "storage" {
   source = "../storage"
   count  = var.dedicated_data ? 1 : 0
 
-  name                 = "pt${var.stack_name}${local.suffix}"
-  location             = var.location
-  resource_group_name  = var.resource_group_name
-  containers           = toset(["documents", "imports", "releases", "deployments"])
+  name                = "pt${var.stack_name}${local.suffix}"
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  containers          = toset(["documents", "imports", "releases", "deployments"])
   # The preview's own web origin; the Static Web App does not depend on the storage.
   cors_allowed_origins = concat(var.cors_allowed_origins, ["https://${azurerm_static_web_app.this.default_host_name}"])
   tags                 = local.tags

@@ -9,15 +9,15 @@ resource "azurerm_storage_account" "this" {
   account_replication_type = "LRS"
   access_tier              = "Hot"
 
-  shared_access_key_enabled       = false
-  default_to_oauth_authentication = true
-  min_tls_version                 = "TLS1_2"
-  https_traffic_only_enabled      = true
-  allow_nested_items_to_be_public = false
+  shared_access_key_enabled        = false
+  default_to_oauth_authentication  = true
+  min_tls_version                  = "TLS1_2"
+  https_traffic_only_enabled       = true
+  allow_nested_items_to_be_public  = false
   cross_tenant_replication_enabled = false
-  local_user_enabled              = false
-  sftp_enabled                    = false
-  tags                            = var.tags
+  local_user_enabled               = false
+  sftp_enabled                     = false
+  tags                             = var.tags
 
   blob_properties {
     delete_retention_policy {

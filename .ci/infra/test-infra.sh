@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# `make test-infra`: offline validation of terraform/, .github/ and the deployment package,
+# then a mutation suite that applies known mistakes to scratch copies and requires a named
+# check to catch each one. Fast once the tools are cached (see tools.sh).
+#
+# Every check prints PASS, FAIL or SKIPPED with its reason; the run fails when any check
+# fails or any mutation survives. A tool that cannot be built is reported as SKIPPED (with
+# its build log) rather than hiding the checks that do run.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo" || exit 1
+export GOTOOLCHAIN=local
+export PT_SHARED_DIR=${PT_SHARED_DIR:-$repo/../shared}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+passed=0 failed=0 skipped=0
+summary=()
+
+# check NAME CMD...: runs CMD, records PASS or FAIL (printing the tail of its output).
+check() {
+  local name=$1
+  shift
+  local log="$work/log.$passed.$failed.$skipped"
+  if "$@" >"$log" 2>&1; then
+    passed=$((passed + 1))
+    summary+=("PASS     $name")
+    echo "test-infra: PASS $name"
+  else
+    failed=$((failed + 1))
+    summary+=("FAIL     $name")
+    echo "test-infra: FAIL $name" >&2
+    tail -n 40 "$log" | sed 's/^/    /' >&2
+  fi
+}
+
+# skip NAME REASON: records a check that could not run, loudly.
+skip() {
+  skipped=$((skipped + 1))
+  summary+=("SKIPPED  $1: $2")
+  echo "test-infra: SKIPPED $1: $2" >&2
+}
+
+# ---- tools -------------------------------------------------------------------------------
+bash .ci/infra/tools.sh all || echo "test-infra: some tools are missing; their checks are skipped" >&2
+eval "$(bash .ci/infra/tools.sh env)"
+have() { [[ -x "$1" ]]; }
+tofu_ok=false
+if have "$PT_TOFU" && have "$PT_PROVIDER_DIR/terraform-provider-azurerm"; then
+  tofu_ok=true
+fi
+tofu_why="OpenTofu or the azurerm provider is not built (see $PT_TOOLS_DIR/logs)"
+
+# The machine's TF_CLI_CONFIG_FILE points at a missing file: use our own, which serves the
+# locally built provider through dev_overrides (no registry, no `tofu init`).
+cat >"$work/tofurc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.opentofu.org/hashicorp/azurerm" = "$PT_PROVIDER_DIR"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/tofurc" TF_IN_AUTOMATION=1 TF_INPUT=0
+
+mkdir -p .build/infra
+go build -o .build/infra/schemacheck ./handler/cmd/schemacheck
+go build -o .build/infra/pack ./handler/cmd/pack
+# shellcheck source=.ci/infra/checks.sh
+source "$repo/.ci/infra/checks.sh"
+
+# ---- checks on the repository --------------------------------------------------------------
+check "go: pack and schemacheck unit tests" go test -count=1 ./handler/cmd/pack ./handler/cmd/schemacheck
+
+if have "$PT_TOFU"; then
+  check "tofu fmt -check" "$PT_TOFU" fmt -check -recursive -diff terraform
+else
+  skip "tofu fmt -check" "$tofu_why"
+fi
+
+mkdir -p "$work/repo"
+cp -R terraform "$work/repo/terraform"
+find "$work/repo/terraform" -name .terraform -type d -prune -exec rm -rf {} +
+for root in $(tf_roots "$work/repo/terraform"); do
+  if $tofu_ok; then
+    check "tofu validate ${root#"$work/repo/"}" tf_validate "$root"
+  else
+    skip "tofu validate ${root#"$work/repo/"}" "$tofu_why"
+  fi
+done
+for mod in storage base ephemeral; do
+  if $tofu_ok; then
+    check "tofu test modules/$mod" tf_test "$work/repo/terraform/modules/$mod"
+  else
+    skip "tofu test modules/$mod" "$tofu_why"
+  fi
+done
+
+if have "$PT_TFLINT"; then
+  check "tflint (bundled rules)" tf_lint terraform
+else
+  skip "tflint" "tflint is not installed (see $PT_TOOLS_DIR/logs/tflint.log)"
+fi
+
+if have "$PT_ACTIONLINT" && command -v shellcheck >/dev/null; then
+  check "actionlint + shellcheck" gh_lint .github
+else
+  skip "actionlint + shellcheck" "actionlint or shellcheck missing"
+fi
+if command -v yamllint >/dev/null; then
+  check "yamllint .github" yamllint -s -c .ci/infra/yamllint.yml .github
+else
+  skip "yamllint .github" "yamllint missing (apt-get install yamllint)"
+fi
+check "shellcheck .ci/infra" shellcheck -x .ci/infra/*.sh
+
+if [[ -f "$PT_SHARED_DIR/actions-pins.md" ]]; then
+  check "actions pinned to verified SHAs" bash .ci/infra/check-pins.sh .github
+else
+  skip "actions pinned to verified SHAs" "SKIPPED: ../shared not found (PT_SHARED_DIR=$PT_SHARED_DIR)"
+fi
+
+if [[ -d "$PT_SHARED_DIR/schemas" ]]; then
+  check "host.json against schemas/host.json" \
+    .build/infra/schemacheck schema -schema "$PT_SHARED_DIR/schemas/host.json" host.json
+  if [[ -f local.settings.example.json ]]; then
+    check "local.settings.example.json against schemas/local.settings.json" \
+      .build/infra/schemacheck schema -schema "$PT_SHARED_DIR/schemas/local.settings.json" \
+      local.settings.example.json
+  else
+    skip "local.settings.example.json schema" "the file is not in the repository yet"
+  fi
+else
+  skip "JSON Schemas" "SKIPPED: ../shared not found (PT_SHARED_DIR=$PT_SHARED_DIR)"
+fi
+check "function.json rules" .build/infra/schemacheck functions -dir functions
+
+# The real package needs the handler to compile; a handler broken mid-edit is reported by
+# `make test-go`, so here it only turns the real build into a loud skip.
+check "package layout, binary mode 0755 (stand-in binary)" standin_package "$work/pkg"
+if CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /dev/null ./handler >"$work/handler-build.log" 2>&1; then
+  check "make package: real linux/amd64 build, layout, binary mode 0755" bash .ci/infra/package.sh
+else
+  skip "make package (real build)" "./handler does not compile right now: $(head -n 1 "$work/handler-build.log")"
+fi
+
+# ---- mutation suite ------------------------------------------------------------------------
+# shellcheck source=.ci/infra/mutations.sh
+source "$repo/.ci/infra/mutations.sh"
+run_mutations
+
+# ---- summary -------------------------------------------------------------------------------
+echo
+echo "test-infra summary:"
+printf '  %s\n' "${summary[@]}"
+echo "test-infra: $passed passed, $failed failed, $skipped skipped"
+((failed == 0))

@@ -1,0 +1,3 @@
+locals {
+  base = data.terraform_remote_state.base.outputs
+}
