@@ -21,11 +21,20 @@ func inspectPDF(ctx context.Context, data []byte, lim Limits) (*PDFInfo, string,
 	if err != nil {
 		return nil, "", pdfVerdict(err)
 	}
-	info := &PDFInfo{Version: pdfVersion(d), OpensWithoutPassword: true}
+	info := &PDFInfo{OpensWithoutPassword: true}
 	if err := d.setupCrypt(info); err != nil {
 		return nil, "", pdfVerdict(err)
 	}
+	info.Version = pdfVersion(d)
+	if info.OpensWithoutPassword {
+		if err := d.validateObjStms(); err != nil {
+			return nil, "", pdfVerdict(err)
+		}
+	}
 	pages, err := d.walkPages()
+	if d.verdict != nil {
+		return nil, "", d.verdict
+	}
 	if err != nil {
 		if _, isVerdict := asContentError(err); isVerdict || info.OpensWithoutPassword {
 			return nil, "", pdfVerdict(err)
@@ -43,6 +52,9 @@ func inspectPDF(ctx context.Context, data []byte, lim Limits) (*PDFInfo, string,
 	readInfoDict(d, info)
 	info.FormFields = d.formFields()
 	text, err := d.text(data, pages, lim)
+	if d.verdict != nil {
+		return nil, "", d.verdict
+	}
 	if err != nil {
 		return info, "", pdfVerdict(err)
 	}
@@ -88,6 +100,8 @@ func (d *pdfDoc) setupCrypt(info *PDFInfo) error {
 			delete(d.cache, n)
 		}
 	}
+	clear(d.objStms)
+	clear(d.objStmBody)
 	return nil
 }
 
@@ -96,7 +110,7 @@ func (d *pdfDoc) setupCrypt(info *PDFInfo) error {
 // encryption, a rebuilt xref) are first rewritten as plain PDFs.
 func (d *pdfDoc) text(data []byte, pages []pdfPage, lim Limits) (string, error) {
 	src := data
-	if d.repaired || (d.crypt != nil && d.crypt.v == 5) {
+	if d.repaired || d.libUnsafe || (d.crypt != nil && d.crypt.v == 5) {
 		plain, err := d.rewritePlain()
 		if err != nil {
 			return "", err

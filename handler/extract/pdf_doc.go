@@ -23,18 +23,29 @@ type xrefEntry struct {
 // and charges every decompressed byte and every loaded object against the
 // limits.
 type pdfDoc struct {
-	ctx      context.Context
-	data     []byte
-	lim      Limits
-	xref     map[int]xrefEntry
-	trailer  pdfDict
-	cache    map[int]any
-	loading  map[int]bool
-	objStms  map[int][]int // object stream → offsets of its objects
-	crypt    *pdfCrypt
-	inflated int64
-	loads    int
-	repaired bool // the xref was rebuilt by scanning
+	ctx     context.Context
+	data    []byte
+	lim     Limits
+	xref    map[int]xrefEntry
+	trailer pdfDict
+	cache   map[int]any
+	loading map[int]bool
+	objStms map[int][][2]int // object stream → (number, offset) of its objects
+	// objStmBody caches decoded object streams (charged to the budget once).
+	objStmBody map[int][]byte
+	crypt      *pdfCrypt
+	inflated   int64
+	loads      int
+	repaired   bool // the xref was rebuilt by scanning
+	// verdict is the first limit hit while loading; optional lookups
+	// swallow errors, so callers check it to keep a bomb from passing as
+	// a merely broken file.
+	verdict error
+	// libUnsafe marks files whose object streams could send
+	// github.com/ledongthuc/pdf into a loop (/Extends chains, or an
+	// object missing from the stream its xref names); their text is read
+	// from the plain rewrite instead.
+	libUnsafe bool
 }
 
 // openPDFDoc reads the cross-reference data (following /Prev, xref
@@ -42,7 +53,8 @@ type pdfDoc struct {
 // for "n g obj" headers.
 func openPDFDoc(ctx context.Context, data []byte, lim Limits) (*pdfDoc, error) {
 	d := &pdfDoc{ctx: ctx, data: data, lim: lim, xref: map[int]xrefEntry{},
-		cache: map[int]any{}, loading: map[int]bool{}, objStms: map[int][]int{}}
+		cache: map[int]any{}, loading: map[int]bool{}, objStms: map[int][][2]int{},
+		objStmBody: map[int][]byte{}}
 	if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) &&
 		bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")) < 0 {
 		return nil, errCorrupt("no %%PDF header")

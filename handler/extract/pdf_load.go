@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/ascii85"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +46,9 @@ func (d *pdfDoc) load(num int) (any, error) {
 		}
 	}
 	if err != nil {
+		if _, isVerdict := asContentError(err); isVerdict && d.verdict == nil {
+			d.verdict = err
+		}
 		return nil, err
 	}
 	d.cache[num] = obj
@@ -89,19 +93,26 @@ func (d *pdfDoc) loadFromStream(num int, e xrefEntry) (any, error) {
 	if !ok || s.dict["Type"] != pdfName("ObjStm") {
 		return nil, fmt.Errorf("object %d is not an object stream", e.stream)
 	}
-	body, err := d.decodeStream(s)
-	if err != nil {
-		return nil, err
+	if s.dict["Extends"] != nil {
+		d.libUnsafe = true
 	}
-	offsets, err := d.objStmOffsets(e.stream, s, body)
+	body, ok := d.objStmBody[e.stream]
+	if !ok {
+		if body, err = d.decodeStream(s); err != nil {
+			return nil, err
+		}
+		d.objStmBody[e.stream] = body
+	}
+	entries, err := d.objStmOffsets(e.stream, s, body)
 	if err != nil {
 		return nil, err
 	}
 	first, _ := s.dict["First"].(int64)
-	if e.offset < 0 || e.offset >= len(offsets) {
+	if e.offset < 0 || e.offset >= len(entries) || entries[e.offset][0] != num {
+		d.libUnsafe = true
 		return nil, fmt.Errorf("object %d not in its object stream", num)
 	}
-	pos := int(first) + offsets[e.offset]
+	pos := int(first) + entries[e.offset][1]
 	if first < 0 || pos < 0 || pos >= len(body) {
 		return nil, fmt.Errorf("object %d offset out of range", num)
 	}
@@ -109,8 +120,9 @@ func (d *pdfDoc) loadFromStream(num int, e xrefEntry) (any, error) {
 	return l.object()
 }
 
-// objStmOffsets parses (and caches) the header pairs of an object stream.
-func (d *pdfDoc) objStmOffsets(num int, s *pdfStream, body []byte) ([]int, error) {
+// objStmOffsets parses (and caches) the header pairs (object number,
+// offset) of an object stream.
+func (d *pdfDoc) objStmOffsets(num int, s *pdfStream, body []byte) ([][2]int, error) {
 	if offs, ok := d.objStms[num]; ok {
 		return offs, nil
 	}
@@ -119,45 +131,95 @@ func (d *pdfDoc) objStmOffsets(num int, s *pdfStream, body []byte) ([]int, error
 		return nil, errLimit("object stream holds %d objects", n)
 	}
 	l := &pdfLexer{b: body, maxDepth: d.lim.MaxNesting}
-	offs := make([]int, 0, min(n, 4096))
+	offs := make([][2]int, 0, min(n, 4096))
 	for i := int64(0); i < n; i++ {
-		_, err1 := l.object()
+		id, err1 := l.object()
 		off, err2 := l.object()
-		o, ok := off.(int64)
-		if err1 != nil || err2 != nil || !ok {
+		o, ok1 := off.(int64)
+		k, ok2 := id.(int64)
+		if err1 != nil || err2 != nil || !ok1 || !ok2 {
 			break
 		}
-		offs = append(offs, int(o))
+		offs = append(offs, [2]int{int(k), int(o)})
 	}
 	d.objStms[num] = offs
 	return offs, nil
 }
 
 // decodeStream decrypts and decodes a stream's bytes, charging them to the
-// inflation budget: a stream that would exceed it is a limit verdict.
+// inflation budget: a stream that would exceed it is a limit verdict. It
+// keeps the bytes, so it is for the small structural streams (xref and
+// object streams); checkStream measures the others.
 func (d *pdfDoc) decodeStream(s *pdfStream) ([]byte, error) {
+	r, params, err := d.streamReader(s)
+	if err != nil {
+		return nil, err
+	}
+	left := d.lim.MaxInflatedBytes - d.inflated
+	out, err := io.ReadAll(io.LimitReader(r, left+1))
+	if int64(len(out)) > left {
+		return nil, errLimit("pdf streams inflate past %d bytes", d.lim.MaxInflatedBytes)
+	}
+	if err != nil && len(out) == 0 {
+		return nil, fmt.Errorf("decode stream %d: %w", s.num, err)
+	}
+	d.inflated += int64(len(out))
+	return unpredict(out, params)
+}
+
+// checkStream decodes a stream without keeping its bytes, charging them to
+// the budget and watching the context: a page's content or a CMap that
+// inflates past the budget is found without holding it in memory.
+func (d *pdfDoc) checkStream(s *pdfStream) error {
+	r, _, err := d.streamReader(s)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := r.Read(buf)
+		d.inflated += int64(n)
+		if d.inflated > d.lim.MaxInflatedBytes {
+			return errLimit("pdf streams inflate past %d bytes", d.lim.MaxInflatedBytes)
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("decode stream %d: %w", s.num, err)
+		}
+		if d.inflated&(1<<24-1) < int64(n) && d.ctx.Err() != nil {
+			return d.ctx.Err()
+		}
+	}
+}
+
+// streamReader returns a reader of the decrypted, decoded stream and the
+// decode parameters of its last filter (for predictors).
+func (d *pdfDoc) streamReader(s *pdfStream) (io.Reader, pdfDict, error) {
 	raw := s.raw
 	if d.crypt != nil && s.dict["Type"] != pdfName("XRef") {
 		raw = d.crypt.decryptStream(raw, s.num, s.gen)
 	}
+	var r io.Reader = bytes.NewReader(raw)
 	filters, params := filterList(d.get(s.dict, "Filter")), d.get(s.dict, "DecodeParms")
-	out := raw
+	var last pdfDict
 	for i, f := range filters {
-		var p pdfDict
+		last = nil
 		switch pv := params.(type) {
 		case pdfDict:
-			p = pv
+			last = pv
 		case pdfArray:
 			if i < len(pv) {
-				p, _ = pv[i].(pdfDict)
+				last, _ = pv[i].(pdfDict)
 			}
 		}
 		var err error
-		if out, err = d.applyFilter(f, out, p); err != nil {
-			return nil, err
+		if r, err = applyFilter(f, r); err != nil {
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	return r, last, nil
 }
 
 func filterList(o any) []pdfName {
@@ -180,49 +242,79 @@ func filterList(o any) []pdfName {
 // rare filters); callers skip them.
 var errUnsupportedFilter = errors.New("unsupported pdf stream filter")
 
-func (d *pdfDoc) applyFilter(f pdfName, in []byte, p pdfDict) ([]byte, error) {
-	var r io.Reader
+// applyFilter wraps r in the decoder of one filter.
+func applyFilter(f pdfName, r io.Reader) (io.Reader, error) {
 	switch f {
 	case "FlateDecode", "Fl":
-		zr, err := zlib.NewReader(bytes.NewReader(in))
+		zr, err := zlib.NewReader(r)
 		if err != nil {
 			return nil, fmt.Errorf("flate: %w", err)
 		}
-		r = zr
+		return zr, nil
 	case "ASCIIHexDecode", "AHx":
-		l := &pdfLexer{b: append([]byte{'<'}, in...)}
-		s, err := l.hexString()
-		if err != nil {
-			return nil, err
-		}
-		return d.charge(s.(pdfString))
+		return hex.NewDecoder(&hexCleaner{r: r}), nil
 	case "ASCII85Decode", "A85":
-		in = bytes.TrimSuffix(bytes.TrimSpace(in), []byte("~>"))
-		r = ascii85.NewDecoder(bytes.NewReader(in))
-	default:
-		return nil, fmt.Errorf("%w %s", errUnsupportedFilter, f)
+		return ascii85.NewDecoder(&a85Cleaner{r: r}), nil
 	}
-	left := d.lim.MaxInflatedBytes - d.inflated
-	out, err := io.ReadAll(io.LimitReader(r, left+1))
-	if int64(len(out)) > left {
-		return nil, errLimit("pdf streams inflate past %d bytes", d.lim.MaxInflatedBytes)
-	}
-	if err != nil && len(out) == 0 {
-		return nil, fmt.Errorf("decode %s: %w", f, err)
-	}
-	if out, err = d.charge(out); err != nil {
-		return nil, err
-	}
-	return unpredict(out, p)
+	return nil, fmt.Errorf("%w %s", errUnsupportedFilter, f)
 }
 
-// charge adds decoded bytes to the inflation budget.
-func (d *pdfDoc) charge(b []byte) ([]byte, error) {
-	d.inflated += int64(len(b))
-	if d.inflated > d.lim.MaxInflatedBytes {
-		return nil, errLimit("pdf streams inflate past %d bytes", d.lim.MaxInflatedBytes)
+// hexCleaner passes only hex digits and stops at '>'.
+type hexCleaner struct {
+	r    io.Reader
+	done bool
+}
+
+func (c *hexCleaner) Read(p []byte) (int, error) {
+	for {
+		if c.done {
+			return 0, io.EOF
+		}
+		n, err := c.r.Read(p)
+		k := 0
+		for _, b := range p[:n] {
+			if b == '>' {
+				c.done = true
+				break
+			}
+			if _, ok := unhexDigit(b); ok {
+				p[k] = b
+				k++
+			}
+		}
+		if k > 0 || err != nil {
+			return k, err
+		}
 	}
-	return b, nil
+}
+
+// a85Cleaner drops whitespace and stops at "~>".
+type a85Cleaner struct {
+	r    io.Reader
+	done bool
+}
+
+func (c *a85Cleaner) Read(p []byte) (int, error) {
+	for {
+		if c.done {
+			return 0, io.EOF
+		}
+		n, err := c.r.Read(p)
+		k := 0
+		for _, b := range p[:n] {
+			if b == '~' {
+				c.done = true
+				break
+			}
+			if !isPDFSpace(b) {
+				p[k] = b
+				k++
+			}
+		}
+		if k > 0 || err != nil {
+			return k, err
+		}
+	}
 }
 
 // unpredict undoes PNG predictors (10–15), as xref streams use them.
@@ -284,4 +376,26 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// validateObjStms checks, before github.com/ledongthuc/pdf sees the file,
+// that every compressed object is listed where the xref says; the library
+// would otherwise follow /Extends, which may loop. Any doubt sends the
+// text step to the plain rewrite.
+func (d *pdfDoc) validateObjStms() error {
+	for num, e := range d.xref {
+		if !e.inStream {
+			continue
+		}
+		if _, err := d.loadFromStream(num, e); err != nil {
+			if _, isVerdict := asContentError(err); isVerdict {
+				return err
+			}
+			d.libUnsafe = true
+		}
+		if err := d.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -143,7 +143,7 @@ func (w *pageWalker) checkContents(page pdfDict) error {
 		if st == nil {
 			continue
 		}
-		if _, err := w.d.decodeStream(st); err != nil {
+		if err := w.d.checkStream(st); err != nil {
 			return err
 		}
 	}
@@ -161,7 +161,7 @@ func (w *pageWalker) checkFonts(res pdfDict) error {
 		}
 		w.checked[ref.num] = true
 		if s, ok := w.d.get(font, "ToUnicode").(*pdfStream); ok {
-			if _, err := w.d.decodeStream(s); err != nil {
+			if err := w.d.checkStream(s); err != nil {
 				return err
 			}
 		}
