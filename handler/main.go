@@ -3,7 +3,8 @@
 // HTTP on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT. Its subcommands run the jobs around it:
 //
 //	patient-tracker migrate        apply the embedded database migrations
-//	patient-tracker seed-demo      load the generated demo clinic (development only)
+//	patient-tracker seed-demo      load the generated demo clinic (development only;
+//	                               --staff-only adds just the dev staff)
 //	patient-tracker verify-audit   check the audit log's hash chain
 package main
 
@@ -63,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string,
 		log.Info().Msg("migrations applied")
 		return nil
 	case "seed-demo":
-		return seedDemo(ctx, cfg, log)
+		return seedDemo(ctx, cfg, log, args[1:])
 	case "verify-audit":
 		return verifyAudit(ctx, cfg, log)
 	default:
