@@ -165,7 +165,14 @@ func (e *env) do(r req) result {
 	}
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, hr)
-	return result{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	res := result{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	// Every response is checked against the OpenAPI description.
+	if pattern, ok := routePattern(e.srv.Routes(), r.method, r.path); ok &&
+		r.method != http.MethodHead {
+		loadSpec(e.t).check(e.t, r.method, pattern, res.status,
+			res.header.Get("Content-Type"), res.body)
+	}
+	return res
 }
 
 // createPatient creates a patient as u-admin and returns its JSON.
