@@ -68,6 +68,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		zerolog.Ctx(r.Context()).Error().Err(err).Msg("unexpected error")
 	}
 	p.Type = "urn:pt:error:" + p.Code
+	if st, ok := r.Context().Value(keyCaller).(*requestState); ok {
+		st.code = p.Code // the outcome line logs why, never what was sent
+	}
 	h.Set("Content-Type", "application/problem+json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")

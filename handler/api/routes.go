@@ -170,6 +170,7 @@ func (s *Server) refuse(r *http.Request, c *caller, rt route) error {
 type requestState struct {
 	route   string
 	staffID uuid.UUID
+	code    string // the problem code of a refused or failed request
 }
 
 func setRoute(ctx context.Context, pattern string) {
@@ -224,6 +225,9 @@ func logOutcome(log zerolog.Logger, st *requestState, status int, start time.Tim
 	}
 	if st.staffID != uuid.Nil {
 		ev = ev.Str("staff_id", st.staffID.String())
+	}
+	if st.code != "" {
+		ev = ev.Str("code", st.code)
 	}
 	ev.Str("route", st.route).Int("status", status).
 		Int64("duration_ms", time.Since(start).Milliseconds()).Msg("request served")
