@@ -366,12 +366,12 @@ func (e *env) seedData() data {
 
 // auditRow is one audit_log row, as the tests read it.
 type auditRow struct {
-	Seq                                     int64
-	Action, Outcome, Reason                 string
-	Provider, UserID, Role                  string
-	ObjectType, ObjectID, PatientID, ReqID  string
-	StaffID                                 string
-	At                                      time.Time
+	Seq                                    int64
+	Action, Outcome, Reason                string
+	Provider, UserID, Role                 string
+	ObjectType, ObjectID, PatientID, ReqID string
+	StaffID                                string
+	At                                     time.Time
 }
 
 // audit returns the audit rows matching a condition on audit_log, in order.
