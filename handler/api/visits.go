@@ -94,7 +94,7 @@ func (s *Server) handleCreateVisit(w http.ResponseWriter, r *http.Request, c *ca
 	if err := decodeInto(body, &f); err != nil {
 		return err
 	}
-	if err := s.checkNotesAllowed(c, f); err != nil {
+	if err := s.checkNotesAllowed(r, c, f, "patient"); err != nil {
 		return err
 	}
 	p, err := s.readPatient(r, c, "visit.create.check")
@@ -116,13 +116,20 @@ func (s *Server) handleCreateVisit(w http.ResponseWriter, r *http.Request, c *ca
 	return nil
 }
 
-// checkNotesAllowed refuses a notes field from a role that may not read notes.
-func (s *Server) checkNotesAllowed(c *caller, f visit.Fields) error {
-	if f.Notes != nil && !c.member.Role.Can(staff.ReadVisitNotes) {
-		return newHTTPError(http.StatusForbidden, "forbidden_field",
-			"Your role may not write visit notes")
+// checkNotesAllowed refuses, and audits, a notes field from a role that may not read
+// notes. Like every role refusal it is decided before any lookup of the object.
+func (s *Server) checkNotesAllowed(r *http.Request, c *caller, f visit.Fields,
+	objectType string) error {
+	if f.Notes == nil || c.member.Role.Can(staff.ReadVisitNotes) {
+		return nil
 	}
-	return nil
+	e := c.actor.Event("authz_denied", objectType, r.PathValue("id"), nil, audit.Denied)
+	e.Reason = "role:" + string(c.member.Role) + " field notes"
+	if err := s.db.Audit(r.Context(), e); err != nil {
+		return err
+	}
+	return newHTTPError(http.StatusForbidden, "forbidden_field",
+		"Your role may not write visit notes")
 }
 
 func (s *Server) handleGetVisit(w http.ResponseWriter, r *http.Request, c *caller) error {
@@ -175,7 +182,7 @@ func (s *Server) handleUpdateVisit(w http.ResponseWriter, r *http.Request, c *ca
 	if err := decodeInto(body, &f); err != nil {
 		return err
 	}
-	if err := s.checkNotesAllowed(c, f); err != nil {
+	if err := s.checkNotesAllowed(r, c, f, "visit"); err != nil {
 		return err
 	}
 	current, err := s.readVisit(r, c)
