@@ -292,6 +292,29 @@ func (e *env) doAll(n int, build func(i int) req) []result {
 	return out
 }
 
+// doAllLimited sends n requests through a fixed number of concurrent workers.
+func (e *env) doAllLimited(workers, n int, build func(i int) req) []result {
+	e.t.Helper()
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		reqs[i] = e.newRequest(build(i))
+	}
+	out := make([]result, n)
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				out[i] = e.serve(reqs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 // remember adds values no error body may ever hold.
 func (e *env) remember(values ...string) {
 	e.phiMu.Lock()
