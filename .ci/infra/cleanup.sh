@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# `make infra-cleanup` (scheduled-cleanup.yml, nightly): saves money while nobody works.
+# `make infra-cleanup MODE=all|restop` (scheduled-cleanup.yml): saves money while nobody
+# works. MODE=all (nightly):
 #  1. destroys preview stacks whose pull request is closed or idle (PT_PREVIEW_IDLE_DAYS)
 #  2. destroys the ephemeral layer of the environments in PT_IDLE_DESTROY_ENVS (e.g. "dev")
 #     when their Function App ran nothing for PT_EPHEMERAL_IDLE_DAYS
 #  3. stops each environment's database when it had no connection for two hours (Azure
 #     starts a stopped server after seven days; this stops it again)
-# Writes what it did to the job summary. Needs GH_TOKEN (pull-requests: read) for step 1.
+# MODE=restop (every three hours): stops a database that Azure started again by itself
+# (it does so seven days after a stop) when its environment has no ephemeral layer, or when
+# the environment keeps staff hours (PT_STAFF_HOURS_ENVS, 06-18 UTC Mon-Fri) and it is
+# outside them. Writes what it did to the job summary. Needs GH_TOKEN (pull-requests: read).
 set -euo pipefail
+mode=${1:-all}
 # shellcheck source=.ci/infra/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -72,6 +77,31 @@ idle_database() {
   fi
 }
 
-[[ " $envs " == *" dev "* ]] && previews
-for env in ${PT_IDLE_DESTROY_ENVS:-}; do idle_ephemeral "$env"; done
-for env in $envs; do idle_database "$env"; done
+# restop ENV: stop a running database nobody can be using.
+restop() {
+  local env=$1 base rg server hour day
+  base=$(base_outputs "$env")
+  rg=$(out "$base" resource_group_name)
+  server=$(out "$base" postgres_server_name)
+  [[ $(az postgres flexible-server show -g "$rg" -n "$server" --query state -o tsv) == Ready ]] || return 0
+  hour=$(date -u +%H) day=$(date -u +%u)
+  if ! stack_outputs "$env" >/dev/null 2>&1; then
+    az postgres flexible-server stop -g "$rg" -n "$server" --output none
+    summary "$env: database $server stopped again (no ephemeral layer)"
+  elif [[ " ${PT_STAFF_HOURS_ENVS:-} " == *" $env "* ]] && ((day > 5 || 10#$hour < 6 || 10#$hour >= 18)); then
+    az postgres flexible-server stop -g "$rg" -n "$server" --output none
+    summary "$env: database $server stopped (outside staff hours)"
+  fi
+}
+
+case $mode in
+all)
+  [[ " $envs " == *" dev "* ]] && previews
+  for env in ${PT_IDLE_DESTROY_ENVS:-}; do
+    [[ " $envs " == *" $env "* ]] && idle_ephemeral "$env"
+  done
+  for env in $envs; do idle_database "$env"; done
+  ;;
+restop) for env in $envs; do restop "$env"; done ;;
+*) echo "cleanup.sh: unknown mode $mode" >&2; exit 2 ;;
+esac

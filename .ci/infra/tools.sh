@@ -6,7 +6,7 @@
 #
 # Usage: tools.sh [all|tofu|provider|tflint|actionlint|debian|env]
 #   env  prints shell `export` lines for the cached tools (nothing is built).
-# Exit status 0 even when a tool could not be built: callers check each tool themselves
+# Exits non-zero when a tool could not be built; callers still check each tool themselves
 # (see env) and say what they skipped. Build logs are kept in $PT_TOOLS_DIR/logs.
 set -euo pipefail
 
@@ -14,6 +14,7 @@ set -euo pipefail
 TOFU_VERSION="v1.12.6"
 # azurerm 5.2.x, served by the Go module proxy as a commit pseudo-version.
 AZURERM_VERSION="v1.44.1-0.20260824201233-fae580791926"
+AZURERM_LABEL="5.2.0" # the release this commit follows; the version OpenTofu is shown
 TFLINT_VERSION="v0.64.0"
 ACTIONLINT_VERSION="v1.7.12"
 
@@ -94,6 +95,7 @@ debian_tools() {
 print_env() {
   echo "export PT_TOFU='$TOFU_DIR/tofu'"
   echo "export PT_PROVIDER_DIR='$PROVIDER_DIR'"
+  echo "export PT_PROVIDER_LABEL='$AZURERM_LABEL'"
   echo "export PT_TFLINT='$TFLINT_DIR/tflint'"
   echo "export PT_ACTIONLINT='$ACTIONLINT_DIR/actionlint'"
 }
