@@ -47,9 +47,8 @@ build: $(BIN) $(DEVHOST)
 app:
 	@mkdir -p $(APP)
 	CGO_ENABLED=0 go build -trimpath -o $(BIN) ./handler
-	@rm -rf $(APP)/functions-tmp && cp host.json $(APP)/host.json
 	@find $(APP) -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
-	@cp -r functions/. $(APP)/
+	@cp host.json $(APP)/host.json && cp -r functions/. $(APP)/
 
 $(BIN): app
 
@@ -94,7 +93,7 @@ vulncheck:
 ## ---------------------------------------------------------------- bench
 .PHONY: bench
 bench: db-up app
-	@echo "bench: not yet"
+	go run ./handler/cmd/bench core
 
 ## ---------------------------------------------------------------- package and infrastructure
 # The Functions deployment package: .build/package/ and .build/patient-tracker.zip
@@ -136,4 +135,4 @@ infra-eventgrid infra-smoke infra-rollback infra-swa-token:
 
 .PHONY: infra-cleanup
 infra-cleanup:
-	@bash .ci/infra/cleanup.sh
+	@bash .ci/infra/cleanup.sh $(or $(MODE),all)
