@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"patienttracker/handler/apperror"
@@ -205,10 +206,17 @@ func (r *Runner) checkPatient(rec *Record, b *postgres.ImportBatch, seen *source
 		rec.Problems = append(rec.Problems, Problem{Field: "sourceId",
 			Code: "duplicate_source_id"})
 	}
-	ids := []patient.Identifier{pr.Source}
-	pr.Fields.Identifiers = &ids
+	if pr.Source.Value != "" {
+		ids := []patient.Identifier{pr.Source}
+		pr.Fields.Identifiers = &ids
+	}
 	today := patient.DateOf(r.now().In(r.location()))
-	rec.Problems = append(rec.Problems, faults(patient.Validate(pr.Fields, true, today))...)
+	for _, f := range faults(patient.Validate(pr.Fields, true, today)) {
+		if strings.HasPrefix(f.Field, "identifiers") {
+			f.Field = "sourceId"
+		}
+		rec.Problems = append(rec.Problems, f)
+	}
 	if rec.Rejected() {
 		return
 	}
