@@ -2,23 +2,124 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"patienttracker/handler/api"
+	"patienttracker/handler/blobstore"
+	"patienttracker/handler/document"
+	"patienttracker/handler/extract"
+	"patienttracker/handler/funchost"
+	"patienttracker/handler/jobs"
 	"patienttracker/handler/postgres"
 )
 
 // DocumentsConfig holds the documents feature's settings.
-type DocumentsConfig struct{}
-
-func loadDocumentsConfig(getenv func(string) string, bad func(name, why string)) DocumentsConfig {
-	return DocumentsConfig{}
+type DocumentsConfig struct {
+	// StorageConnection is DocumentsStorage: a connection string, e.g.
+	// "UseDevelopmentStorage=true" or an Azurite one with its own BlobEndpoint.
+	StorageConnection string
+	// StorageServiceURL is DocumentsStorage__blobServiceUri (or __serviceUri): the blob
+	// endpoint reached with Entra ID, with StorageCredential ("managedidentity") and
+	// StorageClientID (a user-assigned identity) when set.
+	StorageServiceURL string
+	StorageCredential string
+	StorageClientID   string
+	MaxUploadBytes    int64         // PT_MAX_UPLOAD_BYTES
+	UploadURLTTL      time.Duration // PT_UPLOAD_SAS_MINUTES
+	DownloadURLTTL    time.Duration // PT_DOWNLOAD_SAS_SECONDS
+	UploadsPerMinute  int           // PT_UPLOADS_PER_MINUTE
+	DailyUploadQuota  int           // PT_UPLOAD_DAILY_QUOTA
+	MalwareScanning   bool          // PT_MALWARE_SCANNING
 }
 
-// wireDocuments connects the documents feature (nothing yet).
+// maxHostBlobBytes is where the Functions host fails to carry a blob through the
+// trigger envelope (functions-contract.md §2.6).
+const maxHostBlobBytes = 100 << 20
+
+func loadDocumentsConfig(getenv func(string) string, bad func(name, why string)) DocumentsConfig {
+	c := DocumentsConfig{
+		StorageConnection: strings.TrimSpace(getenv("DocumentsStorage")),
+		StorageServiceURL: strings.TrimSpace(getenv("DocumentsStorage__blobServiceUri")),
+		StorageCredential: strings.TrimSpace(getenv("DocumentsStorage__credential")),
+		StorageClientID:   strings.TrimSpace(getenv("DocumentsStorage__clientId")),
+	}
+	if c.StorageServiceURL == "" {
+		c.StorageServiceURL = strings.TrimSpace(getenv("DocumentsStorage__serviceUri"))
+	}
+	if c.StorageConnection != "" && c.StorageServiceURL != "" {
+		bad("DocumentsStorage", "set the connection string or DocumentsStorage__blobServiceUri, "+
+			"not both")
+	}
+	if c.StorageConnection == "" && c.StorageServiceURL == "" &&
+		orDefault(getenv("PT_ENVIRONMENT"), "production") == "production" {
+		bad("DocumentsStorage__blobServiceUri", "is required in production")
+	}
+	c.MaxUploadBytes = int64(parseInt(getenv, "PT_MAX_UPLOAD_BYTES",
+		document.DefaultMaxUploadBytes, 1, maxHostBlobBytes, bad))
+	c.UploadURLTTL = time.Duration(parseInt(getenv, "PT_UPLOAD_SAS_MINUTES", 10, 1, 60,
+		bad)) * time.Minute
+	c.DownloadURLTTL = time.Duration(parseInt(getenv, "PT_DOWNLOAD_SAS_SECONDS", 90, 30, 300,
+		bad)) * time.Second
+	c.UploadsPerMinute = parseInt(getenv, "PT_UPLOADS_PER_MINUTE", 30, 0, 1<<20, bad)
+	c.DailyUploadQuota = parseInt(getenv, "PT_UPLOAD_DAILY_QUOTA", 500, 0, 1<<20, bad)
+	c.MalwareScanning = parseBool(getenv, "PT_MALWARE_SCANNING", bad)
+	return c
+}
+
+// wireDocuments connects the documents feature: the API routes' storage and the
+// ProcessDocument blob trigger. Without storage settings (allowed outside production)
+// the routes answer 503 and ProcessDocument fails so the host retries later.
 func wireDocuments(ctx context.Context, cfg Config, log zerolog.Logger, db *postgres.DB,
 	mux *http.ServeMux) ([]api.Option, func(), error) {
-	return nil, func() {}, nil
+	dc := cfg.Documents
+	apiCfg := api.DocumentsConfig{Limits: document.NewLimits(dc.MaxUploadBytes),
+		UploadURLTTL: dc.UploadURLTTL, DownloadURLTTL: dc.DownloadURLTTL,
+		UploadsPerMinute: dc.UploadsPerMinute, DailyUploadQuota: dc.DailyUploadQuota}
+	handle := func(fn funchost.Func) {
+		h := funchost.Handler(jobs.ProcessDocumentName, fn)
+		mux.Handle("POST /"+jobs.ProcessDocumentName, http.HandlerFunc(
+			func(w http.ResponseWriter, r *http.Request) {
+				h.ServeHTTP(w, r.WithContext(log.WithContext(r.Context())))
+			}))
+	}
+	if dc.StorageConnection == "" && dc.StorageServiceURL == "" {
+		log.Warn().Msg("documents storage not configured: uploads and processing are off")
+		handle(func(context.Context, *funchost.Invocation) (funchost.Result, error) {
+			return funchost.Result{}, funchost.Retryable(errors.New("no document storage"))
+		})
+		return []api.Option{api.WithDocuments(apiCfg)}, func() {}, nil
+	}
+
+	store, err := blobstore.New(blobstore.Config{ConnectionString: dc.StorageConnection,
+		ServiceURL: dc.StorageServiceURL, Credential: dc.StorageCredential,
+		ClientID: dc.StorageClientID, Container: document.Container,
+		QuarantineContainer: document.QuarantineContainer})
+	if err != nil {
+		return nil, nil, err
+	}
+	if dc.StorageConnection != "" {
+		// Local runs: Azurite starts empty. In Azure the infrastructure creates them.
+		ectx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := store.EnsureContainers(ectx); err != nil {
+			log.Warn().Err(err).Msg("document containers not ensured; uploads may fail")
+		}
+		cancel()
+	}
+	apiCfg.Signer = store
+	p := &jobs.DocumentProcessor{DB: db, Store: store,
+		Limits:          extract.Limits{MaxBytes: dc.MaxUploadBytes},
+		MalwareScanning: dc.MalwareScanning, MaxAttempts: jobs.DefaultMaxAttempts}
+	handle(p.Handle)
+	mode := "connection_string"
+	if dc.StorageServiceURL != "" {
+		mode = "identity"
+	}
+	log.Info().Str("storage", mode).Int64("max_upload_bytes", dc.MaxUploadBytes).
+		Bool("malware_scanning", dc.MalwareScanning).Msg("documents wired")
+	return []api.Option{api.WithDocuments(apiCfg)}, func() {}, nil
 }

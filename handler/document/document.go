@@ -38,7 +38,9 @@ func (s Status) Final() bool {
 }
 
 // CanBecome reports whether the state machine allows s to move to next. Processing may
-// be entered again (a retried invocation); final statuses never change.
+// be entered again (a retried invocation); final statuses never change through
+// processing. The one exception is not a transition of this machine: a document whose
+// blob is overwritten after processing is quarantined (ReasonReplaced).
 func (s Status) CanBecome(next Status) bool {
 	switch s {
 	case StatusPendingUpload:
@@ -56,6 +58,11 @@ const (
 	ReasonMalware = "malware"
 	// ReasonUnknownBlob: no upload request matches the blob (no row, or another patient).
 	ReasonUnknownBlob = "unknown_blob"
+	// ReasonReplaced: the blob of a processed document was written again (the upload
+	// SAS allows overwriting until it expires); the new bytes were never checked.
+	ReasonReplaced = "blob_replaced"
+	// ReasonBlobMissing: the blob was deleted before it could be served.
+	ReasonBlobMissing = "blob_missing"
 	// ReasonProcessingError: processing kept failing for a reason outside the content
 	// until the host's retries ran out.
 	ReasonProcessingError = "processing_error"

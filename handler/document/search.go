@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -138,4 +139,15 @@ func decodeSearchCursor(raw string) (*SearchCursor, error) {
 		return nil, bad
 	}
 	return &c, nil
+}
+
+// Hit is one document a search found, best first. It carries no text.
+type Hit struct {
+	ID        uuid.UUID `json:"id"`
+	PatientID uuid.UUID `json:"patientId"`
+	FileName  string    `json:"fileName"`
+	MediaType string    `json:"mediaType"`
+	Category  string    `json:"category"`
+	CreatedAt time.Time `json:"createdAt"`
+	Rank      float32   `json:"rank"`
 }
