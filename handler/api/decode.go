@@ -53,6 +53,9 @@ func decodeInto(body []byte, dst any, nullable ...string) error {
 		}
 		return badRequest("malformed_request", "The body is not valid JSON", "")
 	}
+	if top == nil { // the body was null
+		return badRequest("type_mismatch", "The body must be a JSON object", "")
+	}
 	for k, v := range top {
 		if string(bytes.TrimSpace(v)) == "null" && !contains(nullable, k) {
 			return badRequest("type_mismatch", "A field has the wrong JSON type", k)
