@@ -127,7 +127,7 @@ func TestA_BadPrincipals(t *testing.T) {
 // from the staff row, and a principal with no staff row gets 403, audited.
 func TestA5_RolesInHeaderEarnNothing(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := sharedEnv(t)
 	attacker := b64(map[string]any{"identityProvider": "aad", "userId": "attacker",
 		"userDetails": "x", "userRoles": []string{"anonymous", "authenticated", "admin"}})
 	res := e.do(req{method: "GET", path: "/api/audit",
@@ -185,7 +185,7 @@ func TestA11_DisabledStaff(t *testing.T) {
 // roles source route to send claims to.
 func TestA12_NoRolesFunction(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := sharedEnv(t)
 	for _, rt := range e.srv.Routes() {
 		if strings.Contains(strings.ToLower(rt[1]), "role") {
 			t.Errorf("route %s %s looks like a roles source", rt[0], rt[1])

@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,9 +87,12 @@ type env struct {
 	stmts   *stmtCounter
 	logs    *syncBuffer
 	staffID map[string]uuid.UUID
+	phi     *phiList // names, birth dates and MRNs created: no error body may hold them
+}
 
-	phiMu sync.Mutex
-	phi   []string // names, birth dates and MRNs created: no error body may hold them
+type phiList struct {
+	mu     sync.Mutex
+	values []string
 }
 
 var seedStaff = []struct {
@@ -134,7 +140,7 @@ func newEnvWith(t testing.TB, s envSetup) *env {
 	}
 	t.Cleanup(db.Close)
 	e := &env{t: t, db: db, dbURL: dbURL, clock: clock, stmts: stmts, logs: &syncBuffer{},
-		staffID: map[string]uuid.UUID{}}
+		staffID: map[string]uuid.UUID{}, phi: &phiList{}}
 	e.seedStaff()
 	cfg := api.Config{AllowedProviders: []string{"aad"}, ClinicLocation: time.UTC}
 	if s.cfg != nil {
@@ -142,6 +148,64 @@ func newEnvWith(t testing.TB, s envSetup) *env {
 	}
 	e.srv = api.New(db, cfg, zerolog.New(e.logs), clock.Now, s.apiOpts...)
 	return e
+}
+
+// Creating a database costs seconds on a machine that syncs to disk, so tests that need
+// no settings of their own, count nothing globally and change no staff share one env.
+var shared struct {
+	once sync.Once
+	env  *env
+	tb   *mainTB
+}
+
+// sharedEnv returns the package's shared env, bound to t for failures.
+func sharedEnv(t testing.TB) *env {
+	t.Helper()
+	shared.once.Do(func() {
+		shared.tb = &mainTB{}
+		shared.env = newEnvWith(shared.tb, envSetup{})
+	})
+	if shared.env == nil {
+		t.Fatal("shared env could not be created")
+	}
+	e := *shared.env
+	e.t = t
+	return &e
+}
+
+// mainTB lets the shared env live for the whole test binary: TestMain runs its cleanups.
+type mainTB struct {
+	testing.TB
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+func (m *mainTB) Helper()                   {}
+func (m *mainTB) Logf(f string, a ...any)   { fmt.Fprintf(os.Stderr, f+"\n", a...) }
+func (m *mainTB) Errorf(f string, a ...any) { m.Logf(f, a...) }
+func (m *mainTB) Fatalf(f string, a ...any) {
+	m.Logf(f, a...)
+	runtime.Goexit()
+}
+func (m *mainTB) Fatal(a ...any) { m.Fatalf("%s", fmt.Sprint(a...)) }
+func (m *mainTB) Cleanup(f func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cleanups = append(m.cleanups, f)
+}
+
+func (m *mainTB) runCleanups() {
+	for i := len(m.cleanups) - 1; i >= 0; i-- {
+		m.cleanups[i]()
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.tb != nil {
+		shared.tb.runCleanups()
+	}
+	os.Exit(code)
 }
 
 func (e *env) seedStaff() {
@@ -317,19 +381,19 @@ func (e *env) doAllLimited(workers, n int, build func(i int) req) []result {
 
 // remember adds values no error body may ever hold.
 func (e *env) remember(values ...string) {
-	e.phiMu.Lock()
-	defer e.phiMu.Unlock()
+	e.phi.mu.Lock()
+	defer e.phi.mu.Unlock()
 	for _, v := range values {
 		if strings.TrimSpace(v) != "" {
-			e.phi = append(e.phi, v)
+			e.phi.values = append(e.phi.values, v)
 		}
 	}
 }
 
 func (e *env) phiValues() []string {
-	e.phiMu.Lock()
-	defer e.phiMu.Unlock()
-	return append([]string(nil), e.phi...)
+	e.phi.mu.Lock()
+	defer e.phi.mu.Unlock()
+	return append([]string(nil), e.phi.values...)
 }
 
 // createPatient creates a patient as u-admin and returns its JSON.
