@@ -1,0 +1,71 @@
+package analytics
+
+import "time"
+
+// RollupState is what the rollup remembers between runs.
+type RollupState struct {
+	// CompletedThrough is the last clinic day rolled up; zero before the first run.
+	CompletedThrough Day
+	// TimeZone is the IANA zone the rollups were cut in.
+	TimeZone string
+	// DirtyFrom is the earliest clinic day touched by a visit change since the last run
+	// (inserts, and edits of a start, status, patient or reason); zero when none.
+	DirtyFrom Day
+	// FirstVisit is the day of the earliest visit; zero when there are no visits.
+	FirstVisit Day
+}
+
+// RollupPlan is the range of clinic days one run recomputes.
+type RollupPlan struct {
+	From, Through Day
+	// Full is true when every rollup is rebuilt: the first run, or a new time zone.
+	Full bool
+}
+
+// Empty reports whether the plan has no day to compute.
+func (p RollupPlan) Empty() bool { return p.From.IsZero() || p.Through.Before(p.From) }
+
+// PlanRollup decides which days a run on the clinic's day today recomputes. Through is
+// always yesterday: today is not over, and the analytics API adds it live. From is the
+// earliest of the day after the last completed one (every missed day is filled, whether
+// or not the host says the run is past due), the first of the window of recent days
+// that absorbs late edits, and the earliest day a visit change touched. The first run,
+// and a run after the clinic's zone changed, rebuild from the first visit's day.
+func PlanRollup(s RollupState, today Day, loc *time.Location, window int) RollupPlan {
+	through := today.AddDays(-1)
+	if s.CompletedThrough.IsZero() || s.TimeZone != loc.String() {
+		if s.FirstVisit.IsZero() {
+			return RollupPlan{Through: through, Full: true}
+		}
+		return RollupPlan{From: s.FirstVisit, Through: through, Full: true}
+	}
+	from := s.CompletedThrough.AddDays(1)
+	if window > 0 {
+		from = MinDay(from, today.AddDays(-window))
+	}
+	if !s.DirtyFrom.IsZero() {
+		from = MinDay(from, s.DirtyFrom)
+	}
+	if !s.FirstVisit.IsZero() {
+		from = MaxDay(from, s.FirstVisit)
+	}
+	return RollupPlan{From: from, Through: through}
+}
+
+// PeriodsToStore returns the first and last period starts of g that a plan recomputes:
+// every whole period that overlaps the plan and ends by its Through. A period still
+// running is left to a later run (the API computes it live). ok is false when none.
+func (p RollupPlan) PeriodsToStore(g Granularity) (first, last Day, ok bool) {
+	if p.Empty() {
+		return Day{}, Day{}, false
+	}
+	first = g.Start(p.From)
+	last = g.Start(p.Through)
+	if g.End(last).After(p.Through) {
+		last = g.Before(last, 1)
+	}
+	if last.Before(first) {
+		return Day{}, Day{}, false
+	}
+	return first, last, true
+}
