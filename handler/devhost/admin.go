@@ -44,7 +44,9 @@ func (a *admin) handle(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case isType(fn.Trigger, "timerTrigger") && a.timers.jobs[fn.Name] != nil:
 		job := a.timers.jobs[fn.Name]
-		run = func(ctx context.Context) error { return a.timers.fire(ctx, job, time.Time{}, time.Time{}) }
+		run = func(ctx context.Context) error {
+			return a.timers.fire(ctx, job, time.Time{}, time.Time{})
+		}
 	case isType(fn.Trigger, "blobTrigger") && a.watcher != nil:
 		run = func(ctx context.Context) error { return a.watcher.fetch(ctx, fn, body.Input) }
 	case isType(fn.Trigger, "blobTrigger"):

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -167,11 +168,10 @@ func (w *blobWatcher) deliver(ctx context.Context, fn *function, containerName s
 	src := funchost.BlobSource{
 		PathTemplate: fn.Trigger.Path,
 		Path:         containerName + "/" + *item.Name,
-		URI: w.client.ServiceClient().NewContainerClient(containerName).
-			NewBlobClient(*item.Name).URL(),
-		Content:    content,
-		Properties: hostProperties(item.Properties, int64(len(content))),
-		Metadata:   userMetadata(item.Metadata),
+		URI:          blobURI(w.client.URL(), containerName, *item.Name),
+		Content:      content,
+		Properties:   hostProperties(item.Properties, int64(len(content))),
+		Metadata:     userMetadata(item.Metadata),
 	}
 	env := funchost.Envelope{FunctionName: fn.Name, Binding: fn.Trigger.Name,
 		Now: w.clock.Now(), RandGUID: uuid.NewString()}
@@ -203,6 +203,17 @@ func (w *blobWatcher) fetch(ctx context.Context, fn *function, input string) err
 		}
 	}
 	return fmt.Errorf("fetch blob %s: %w", input, errBlobNotFound)
+}
+
+// blobURI is the blob's URL as the host reports it: path segments escaped, slashes in
+// the blob name kept (the SDK's blob client would escape them as %2F).
+func blobURI(serviceURL, containerName, name string) string {
+	segs := strings.Split(name, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.TrimRight(serviceURL, "/") + "/" + url.PathEscape(containerName) + "/" +
+		strings.Join(segs, "/")
 }
 
 // hostProperties maps the storage listing's properties onto the host's key set.

@@ -419,6 +419,28 @@ func TestStopsHandlerOnSIGTERM(t *testing.T) {
 	}
 }
 
+func TestKillsHandlerThatIgnoresSIGTERM(t *testing.T) {
+	t.Parallel()
+	d := startDevhost(t, runOptions{extraEnv: []string{"TESTHANDLER_IGNORE_TERM=1"},
+		extraArgs: []string{"-stop-grace", "500ms"}})
+	getEcho(t, newRequest(t, "GET", d.URL+"/api/echo/x", nil))
+	pid := int(d.records(t, "starts.jsonl")[0]["pid"].(float64))
+	if err := d.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-d.done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("devhost still running 20s after SIGINT:\n%s", d.output())
+	}
+	if !strings.Contains(d.output(), "ignored SIGTERM") {
+		t.Errorf("no kill log line:\n%s", d.output())
+	}
+	if err := syscall.Kill(pid, 0); err == nil {
+		t.Errorf("handler pid %d still running", pid)
+	}
+}
+
 func TestRefusesToRunInAzure(t *testing.T) {
 	t.Parallel()
 	for _, env := range []string{"WEBSITE_INSTANCE_ID=abc", "WEBSITE_SITE_NAME=pt-func",

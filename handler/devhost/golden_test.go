@@ -13,10 +13,10 @@ import (
 )
 
 // keyPaths lists every object key path in a JSON document ("Metadata.sys.UtcNow"),
-// treating arrays as leaves.
+// treating arrays and user metadata maps (whose keys are data) as leaves.
 func keyPaths(prefix string, v any, out *[]string) {
 	m, ok := v.(map[string]any)
-	if !ok {
+	if !ok || strings.HasSuffix(prefix, ".Metadata") {
 		return
 	}
 	for k, child := range m {

@@ -92,7 +92,7 @@ func (j *timerJob) ran(occurrence time.Time) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.status = funchost.ScheduleStatus{Last: funchost.Time{Time: occurrence},
-		Next: funchost.Time{Time: j.sched.Next(occurrence)},
+		Next:        funchost.Time{Time: j.sched.Next(occurrence)},
 		LastUpdated: funchost.Time{Time: occurrence}}
 }
 

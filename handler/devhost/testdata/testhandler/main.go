@@ -49,6 +49,11 @@ func main() {
 		Handler: routes(dir)}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	if os.Getenv("TESTHANDLER_IGNORE_TERM") != "" {
+		stop()
+		signal.Ignore(syscall.SIGTERM)
+		ctx = context.Background()
+	}
 	go func() {
 		<-ctx.Done()
 		record(dir, "stops.jsonl", map[string]any{"pid": os.Getpid()})
