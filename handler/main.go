@@ -67,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string,
 		return seedDemo(ctx, cfg, log, args[1:])
 	case "verify-audit":
 		return verifyAudit(ctx, cfg, log)
+	case "import":
+		return importFolder(ctx, cfg, log, args[1:], stdout)
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, verify-audit)", command)
 	}

@@ -110,23 +110,24 @@ func EncounterResource(v *VisitRecord, subject string) Encounter {
 	return out
 }
 
-// DocumentRecord is what a DocumentReference is made from.
+// DocumentRecord is what a DocumentReference is made from: a document whose content
+// was read and may be served.
 type DocumentRecord struct {
 	ID          uuid.UUID
 	FileName    string
 	ContentType string
 	Size        *int64
-	Status      string // the document's own status: ready, failed, ...
 	CreatedAt   time.Time
 	Archived    bool
 }
 
-// DocumentReferenceResource returns d as a FHIR DocumentReference of the subject given.
-// The attachment names the API path of the content, never a storage URL.
+// DocumentReferenceResource returns d as a FHIR DocumentReference of the subject given;
+// an archived document is superseded. The attachment names the API path of the
+// content, never a storage URL.
 func DocumentReferenceResource(d *DocumentRecord, subject string) DocumentReference {
 	status := "current"
-	if d.Archived || d.Status == "failed" || d.Status == "quarantined" {
-		status = "entered-in-error"
+	if d.Archived {
+		status = "superseded"
 	}
 	return DocumentReference{ResourceType: "DocumentReference", ID: d.ID.String(),
 		Identifier: []Identifier{{System: DocumentSystem, Value: d.ID.String()}},

@@ -294,10 +294,12 @@ func (db *DB) ClaimImportJob(ctx context.Context, staleAfter time.Duration,
 }
 
 // PauseImportJob puts a running job back in the queue with its checkpoint, for the next
-// run to resume (the run's time budget was spent).
-func (db *DB) PauseImportJob(ctx context.Context, id uuid.UUID) error {
-	_, err := db.pool.Exec(ctx, `UPDATE import_jobs SET status = 'queued'
-	  WHERE id = $1 AND status = 'running'`, id)
+// run to resume. A pause at the run's time budget (failed false) does not count as one
+// of the job's attempts; a pause after a fault does.
+func (db *DB) PauseImportJob(ctx context.Context, id uuid.UUID, failed bool) error {
+	_, err := db.pool.Exec(ctx, `UPDATE import_jobs SET status = 'queued',
+	    attempts = CASE WHEN $2 THEN attempts ELSE attempts - 1 END
+	  WHERE id = $1 AND status = 'running'`, id, failed)
 	return translate(err)
 }
 

@@ -11,16 +11,18 @@ import (
 
 	"patienttracker/handler/apperror"
 	"patienttracker/handler/audit"
+	"patienttracker/handler/fhir"
 	"patienttracker/handler/patient"
 	"patienttracker/handler/visit"
 )
 
 // MRNSystem is the identifier system under which Patient Tracker's own MRNs travel in
 // exports; an import that meets it matches the patient with that MRN.
-const MRNSystem = "urn:patienttracker:mrn"
+const MRNSystem = fhir.MRNSystem
 
-// VisitSystem is the identifier system of Patient Tracker's own visit ids in exports.
-const VisitSystem = "urn:patienttracker:visit"
+// VisitSystem is the identifier system of Patient Tracker's own visit ids in exports;
+// an import that meets it matches the visit with that id.
+const VisitSystem = fhir.VisitSystem
 
 // ImportPatient is a validated patient of a batch, matched by Source.
 type ImportPatient struct {
