@@ -213,7 +213,13 @@ func (s *Store) DeleteContainers(ctx context.Context) error {
 // Container returns the name of the documents container.
 func (s *Store) Container() string { return s.container }
 
-// URL returns the unsigned URL of a blob in the documents container.
+// URL returns the unsigned URL of a blob in the documents container. Each segment of
+// the name is escaped on its own, so the URL shows the folders as the service does.
 func (s *Store) URL(name string) string {
-	return s.svc.NewContainerClient(s.container).NewBlobClient(name).URL()
+	segs := strings.Split(name, "/")
+	for i, seg := range segs {
+		segs[i] = url.PathEscape(seg)
+	}
+	return strings.TrimRight(s.svc.URL(), "/") + "/" + url.PathEscape(s.container) + "/" +
+		strings.Join(segs, "/")
 }
