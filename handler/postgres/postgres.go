@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"patienttracker/handler/apperror"
@@ -57,6 +58,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	cfg.ConnConfig.RuntimeParams["application_name"] = "patient-tracker"
 	cfg.ConnConfig.ConnectTimeout = 3 * time.Second
 	cfg.ConnConfig.Tracer = o.Tracer
+	cfg.AfterConnect = scanInstantsInUTC
 	if o.Password != nil {
 		cfg.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
 			pw, err := o.Password(ctx)
@@ -78,6 +80,14 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db := &DB{pool: pool, now: now}
 	db.audit = newAuditBatcher(db)
 	return db, nil
+}
+
+// scanInstantsInUTC makes timestamptz values scan in UTC rather than in the process's
+// zone, so no answer depends on the server's TZ (pgx #2117).
+func scanInstantsInUTC(_ context.Context, conn *pgx.Conn) error {
+	conn.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
+		Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+	return nil
 }
 
 // Close stops the audit writer and closes the pool.
