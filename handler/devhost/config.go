@@ -19,6 +19,7 @@ type config struct {
 	devUsers            []devUser
 	allowTestUserHeader bool
 	stopGrace           time.Duration
+	readyTimeout        time.Duration
 	blobPollInterval    time.Duration
 	logFormat           string
 }
@@ -44,6 +45,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		"accept X-Devhost-User: <userId> as a sign-in (tests only)")
 	fs.DurationVar(&c.stopGrace, "stop-grace", 10*time.Second,
 		"time between SIGTERM and SIGKILL when stopping the handler")
+	fs.DurationVar(&c.readyTimeout, "ready-timeout", defaultReady,
+		"how long the handler may take to answer GET / before it is restarted")
 	fs.DurationVar(&c.blobPollInterval, "blob-poll-interval", 500*time.Millisecond,
 		"how often blob containers are listed")
 	fs.StringVar(&c.logFormat, "log-format", "console", "console or json")

@@ -441,6 +441,24 @@ func TestKillsHandlerThatIgnoresSIGTERM(t *testing.T) {
 	}
 }
 
+func TestGivesUpOnAHandlerThatNeverListens(t *testing.T) {
+	t.Parallel()
+	d := startDevhost(t, runOptions{extraEnv: []string{"TESTHANDLER_LISTEN_DELAY_MS=60000"},
+		extraArgs: []string{"-ready-timeout", "300ms", "-stop-grace", "200ms"}})
+	select {
+	case <-d.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("devhost still running:\n%s", d.output())
+	}
+	if d.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(d.output(), "failed 3 times") {
+		t.Errorf("exit code %d, want non-zero after 3 failed starts:\n%s",
+			d.cmd.ProcessState.ExitCode(), d.output())
+	}
+	if n := len(d.records(t, "starts.jsonl")); n != 3 {
+		t.Errorf("handler started %d times, want 3", n)
+	}
+}
+
 func TestRefusesToRunInAzure(t *testing.T) {
 	t.Parallel()
 	for _, env := range []string{"WEBSITE_INSTANCE_ID=abc", "WEBSITE_SITE_NAME=pt-func",

@@ -75,7 +75,7 @@ func serve(ctx context.Context, cfg config, a *app, environ []string, ln net.Lis
 	workCtx, cancelWork := context.WithCancel(context.Background())
 	defer cancelWork()
 	var wg sync.WaitGroup
-	sup := newSupervisor(a, environ, stdout, stderr, cfg.stopGrace, log)
+	sup := newSupervisor(a, environ, stdout, stderr, cfg, log)
 	supErr := make(chan error, 1)
 	go func() { supErr <- sup.run(workCtx) }()
 

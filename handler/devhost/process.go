@@ -21,10 +21,10 @@ import (
 // Host timings (contract §1.4).
 const (
 	pingInterval     = 25 * time.Millisecond
-	readyTimeout     = 30 * time.Second
+	defaultReady     = 30 * time.Second
 	errorWindow      = 30 * time.Minute
 	errorThreshold   = 3
-	invocationWait   = 4 * readyTimeout
+	invocationWait   = 4 * defaultReady
 	restartExitCode  = 200
 	maxRelayLineSize = 1 << 20
 )
@@ -43,7 +43,9 @@ type supervisor struct {
 	stdout io.Writer
 	stderr io.Writer
 	grace  time.Duration
-	log    zerolog.Logger
+	// readyTimeout is the host's InitializationTimeout.
+	readyTimeout time.Duration
+	log          zerolog.Logger
 
 	mu    sync.Mutex
 	base  string        // http://127.0.0.1:<port> while ready
@@ -51,10 +53,10 @@ type supervisor struct {
 	gone  bool
 }
 
-func newSupervisor(a *app, env []string, stdout, stderr io.Writer, grace time.Duration,
+func newSupervisor(a *app, env []string, stdout, stderr io.Writer, cfg config,
 	log zerolog.Logger) *supervisor {
-	return &supervisor{app: a, env: env, stdout: stdout, stderr: stderr, grace: grace,
-		log: log, ready: make(chan struct{})}
+	return &supervisor{app: a, env: env, stdout: stdout, stderr: stderr, grace: cfg.stopGrace,
+		readyTimeout: cfg.readyTimeout, log: log, ready: make(chan struct{})}
 }
 
 // target waits until the handler is ready and returns its base URL.
@@ -154,17 +156,18 @@ func (s *supervisor) runOnce(ctx context.Context) (int, error) {
 	}()
 
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	readyAt, isReady := waitReady(ctx, base, exited)
+	readyAt, isReady := waitReady(ctx, base, exited, s.readyTimeout)
 	if isReady {
 		s.log.Info().Dur("after", readyAt).Msg("handler ready")
 		s.setReady(base)
+		select {
+		case <-exited:
+		case <-ctx.Done():
+		}
 	} else if ctx.Err() == nil {
+		// Not ready within the timeout (or exited first): the host counts a worker
+		// error and restarts the handler.
 		s.log.Error().Msg("handler did not answer GET / in time or exited first")
-	}
-
-	select {
-	case <-exited:
-	case <-ctx.Done():
 	}
 	s.setDown(false)
 	select {
@@ -214,13 +217,13 @@ func (s *supervisor) stop(cmd *exec.Cmd, exited <-chan struct{}) {
 }
 
 // waitReady sends GET / every 25 ms until any HTTP response arrives (ready), the
-// process exits, ctx ends or readyTimeout passes.
-func waitReady(ctx context.Context, base string, exited <-chan struct{}) (time.Duration,
-	bool) {
+// process exits, ctx ends or timeout passes.
+func waitReady(ctx context.Context, base string, exited <-chan struct{},
+	timeout time.Duration) (time.Duration, bool) {
 	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil}}
 	defer client.CloseIdleConnections()
 	start := time.Now()
-	deadline := time.NewTimer(readyTimeout)
+	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(pingInterval)
 	defer tick.Stop()
