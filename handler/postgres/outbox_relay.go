@@ -198,3 +198,11 @@ func (db *DB) DeletePublishedEvents(ctx context.Context, cutoff time.Time) (int6
 		}
 	}
 }
+
+// CountPendingEvents returns how many events wait to be published.
+func (db *DB) CountPendingEvents(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.pool.QueryRow(ctx, "SELECT count(*) FROM outbox WHERE published_at IS NULL").
+		Scan(&n)
+	return n, translate(err)
+}
