@@ -72,6 +72,15 @@ func newDocEnv(t testing.TB, opts ...func(*api.DocumentsConfig)) *docEnv {
 		host: funchost.Handler(jobs.ProcessDocumentName, proc.Handle)}
 }
 
+// with returns a view of the env whose helpers report to t (a subtest).
+func (d *docEnv) with(t testing.TB) *docEnv {
+	e := *d.env
+	e.t = t
+	c := *d
+	c.env = &e
+	return &c
+}
+
 // intent asks for an upload as user and returns the response's JSON.
 func (d *docEnv) intent(user, patientID, fileName, contentType string, size int) result {
 	d.t.Helper()
@@ -175,6 +184,8 @@ func (d *docEnv) invoke(req funchost.Request) (int, map[string]any) {
 	hr := httptest.NewRequest(http.MethodPost, "/"+jobs.ProcessDocumentName, pr)
 	hr.Header.Set("Content-Type", "application/json; charset=utf-8")
 	hr.Header.Set(funchost.HeaderInvocationID, uuid.NewString())
+	log := zerolog.New(zerolog.NewTestWriter(d.t)).Level(zerolog.WarnLevel)
+	hr = hr.WithContext(log.WithContext(hr.Context()))
 	rec := httptest.NewRecorder()
 	d.host.ServeHTTP(rec, hr)
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
@@ -255,4 +266,21 @@ func problemCode(t testing.TB, r result) string {
 	}
 	code, _ := r.json(t)["code"].(string)
 	return code
+}
+
+// blobProperties returns the listing of a document's blob (zero when it is gone).
+func (d *docEnv) blobProperties(patientID, documentID string) blobstore.BlobInfo {
+	d.t.Helper()
+	name := patientID + "/" + documentID
+	var out blobstore.BlobInfo
+	err := d.store.List(context.Background(), name, func(b blobstore.BlobInfo) error {
+		if b.Name == name {
+			out = b
+		}
+		return nil
+	})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return out
 }

@@ -179,7 +179,7 @@ func saveOutcome(ctx context.Context, tx pgx.Tx, d *document.Document, out docum
 	if r == nil {
 		r = &extract.Result{}
 	}
-	warnings := slices.Clone(out.Warnings)
+	warnings := append([]string{}, out.Warnings...)
 	for _, w := range r.Warnings {
 		warnings = append(warnings, string(w))
 	}
