@@ -2,11 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"patienttracker/handler/patient"
 )
@@ -20,7 +23,10 @@ var sortColumns = map[string]struct{ col, cast string }{
 }
 
 // maxCounted caps the total a search reports, so counting never costs more than a page.
-const maxCounted = 10000
+const maxCounted = 1000
+
+// nameBudget bounds the first of the two ways a name search is tried.
+const nameBudget = 80 * time.Millisecond
 
 // SearchResult is one page of patients and the total matching the search, capped at
 // maxCounted (TotalCapped says so).
@@ -31,73 +37,179 @@ type SearchResult struct {
 	TotalCapped bool
 }
 
-// SearchPatients runs a search. Name fragments are matched through the trigram index in
-// a materialised step first, so PostgreSQL cannot choose to walk the sort index and
-// filter row by row (seconds for a rare fragment at a million patients).
+// strategy is how a name search finds its rows.
+type strategy int
+
+const (
+	// walk follows the sort index and filters row by row: fast when the name fragment is
+	// common (the page fills after a few rows), slow when it is rare.
+	walk strategy = iota
+	// materialize collects the matches through the trigram index first, then sorts them:
+	// fast when the fragment is rare, slow when it matches a large part of the clinic.
+	materialize
+)
+
+// SearchPatients runs a search. A name search is tried one way with a short statement
+// timeout and, if that runs out, the other way: PostgreSQL's estimates for trigram
+// matches are too rough to trust its choice (a rare fragment can cost seconds when it
+// walks the sort index; a common one when it sorts every match). Long fragments are more
+// often rare, so they are tried through the trigram index first.
 func (db *DB) SearchPatients(ctx context.Context, s patient.Search) (SearchResult, error) {
-	where, args := searchWhere(s)
+	if s.Term.Shape != patient.ShapeName {
+		return db.searchWith(ctx, s, materialize, 0)
+	}
+	first, second := walk, materialize
+	if longest(s.Term.Tokens) >= 6 {
+		first, second = materialize, walk
+	}
+	res, err := db.searchWith(ctx, s, first, nameBudget)
+	if !isStatementTimeout(err) {
+		return res, err
+	}
+	return db.searchWith(ctx, s, second, 0)
+}
+
+func (db *DB) searchWith(ctx context.Context, s patient.Search, st strategy,
+	budget time.Duration) (SearchResult, error) {
+	var res SearchResult
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if budget > 0 {
+			if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d",
+				budget.Milliseconds())); err != nil {
+				return err
+			}
+		}
+		if s.Term.Shape == patient.ShapeName && st == walk {
+			// A walk must not fall back on the trigram index: that is the other strategy.
+			if _, err := tx.Exec(ctx, "SET LOCAL enable_bitmapscan = off"); err != nil {
+				return err
+			}
+		}
+		var err error
+		res, err = searchPage(ctx, tx, s, st)
+		return err
+	})
+	return res, err
+}
+
+func searchPage(ctx context.Context, tx pgx.Tx, s patient.Search, st strategy) (
+	SearchResult, error) {
+	where, args := searchWhere(s, st)
 	sc := sortColumns[s.SortKey]
 	dir, cmp := "ASC", ">"
 	if s.Descending {
 		dir, cmp = "DESC", "<"
 	}
-	from := "patients p"
-	if s.Term.Shape == patient.ShapeName {
-		from = "matched m JOIN patients p ON p.id = m.id"
+	from, prefix := "patients p", ""
+	if s.Term.Shape == patient.ShapeName && st == materialize {
+		from, prefix = "matched p", matchedCTE(s.Term)
 	}
 	pageWhere := where
 	pageArgs := args
 	if s.After != nil {
 		pageArgs = append(append([]any(nil), args...), s.After.Key, s.After.ID)
-		pageWhere = append(append([]string(nil), where...), fmt.Sprintf("(%s, p.id) %s ($%d::%s, $%d)",
-			sc.col, cmp, len(pageArgs)-1, sc.cast, len(pageArgs)))
+		pageWhere = append(append([]string(nil), where...), fmt.Sprintf(
+			"(%s, p.id) %s ($%d::%s, $%d)", sc.col, cmp, len(pageArgs)-1, sc.cast, len(pageArgs)))
 	}
-	prefix := matchedCTE(s.Term)
-	q := fmt.Sprintf(`%s SELECT p.id, p.mrn, p.given_names, p.family_name, p.birth_date, p.sex,
-	    coalesce(p.phone, ''), p.archived_at, p.sort_name, p.created_at
-	  FROM %s WHERE %s ORDER BY %s %s, p.id %s LIMIT %d`, prefix, from,
-		strings.Join(pageWhere, " AND "), sc.col, dir, dir, s.Limit+1)
 	var res SearchResult
-	rows, err := db.pool.Query(ctx, q, pageArgs...)
+	walking := s.Term.Shape == patient.ShapeName && st == walk
+	if err := setSeqScan(ctx, tx, walking, false); err != nil {
+		return res, err
+	}
+	// Ids first, so a walk can stay inside the covering index; the rows come after.
+	q := fmt.Sprintf(`%s SELECT p.id FROM %s WHERE %s ORDER BY %s %s, p.id %s LIMIT %d`,
+		prefix, from, strings.Join(pageWhere, " AND "), sc.col, dir, dir, s.Limit+1)
+	rows, err := tx.Query(ctx, q, pageArgs...)
 	if err != nil {
-		return res, translate(err)
+		return res, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return res, err
+	}
+	if res.Items, res.Next, err = fetchSummaries(ctx, tx, ids, s); err != nil {
+		return res, err
+	}
+	if err := setSeqScan(ctx, tx, walking, true); err != nil {
+		return res, err
+	}
+	countQ := fmt.Sprintf(`%s SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) c`,
+		prefix, from, strings.Join(where, " AND "), maxCounted+1)
+	if err := tx.QueryRow(ctx, countQ, args...).Scan(&res.Total); err != nil {
+		return res, err
+	}
+	if res.Total > maxCounted {
+		res.Total, res.TotalCapped = maxCounted, true
+	}
+	return res, nil
+}
+
+// setSeqScan turns sequential scans off for a walk's page query (so it follows the sort
+// index) and back on for its count (which stops early once it has seen enough matches).
+func setSeqScan(ctx context.Context, tx pgx.Tx, walking, on bool) error {
+	if !walking {
+		return nil
+	}
+	_, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL enable_seqscan = %t", on))
+	return err
+}
+
+// fetchSummaries reads the page's rows in the order of ids, the last one beyond the page
+// becoming the next cursor.
+func fetchSummaries(ctx context.Context, tx pgx.Tx, ids []uuid.UUID, s patient.Search) (
+	[]patient.Summary, *patient.Cursor, error) {
+	rows, err := tx.Query(ctx, `SELECT p.id, p.mrn, p.given_names, p.family_name,
+	    p.birth_date, p.sex, coalesce(p.phone, ''), p.archived_at, p.sort_name, p.created_at
+	  FROM patients p WHERE p.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, nil, err
 	}
 	type row struct {
 		sum      patient.Summary
 		sortName string
 		created  time.Time
 	}
-	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+	byID := make(map[uuid.UUID]row, len(ids))
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
 		var x row
 		var birth time.Time
 		var sex string
 		err := r.Scan(&x.sum.ID, &x.sum.MRN, &x.sum.GivenNames, &x.sum.FamilyName, &birth,
 			&sex, &x.sum.Phone, &x.sum.ArchivedAt, &x.sortName, &x.created)
 		x.sum.BirthDate, x.sum.Sex = patient.DateOf(birth), patient.Sex(sex)
-		return x, err
+		byID[x.sum.ID] = x
+		return struct{}{}, err
 	})
 	if err != nil {
-		return res, translate(err)
+		return nil, nil, err
 	}
-	if len(all) > s.Limit {
-		last := all[s.Limit-1]
-		res.Next = &patient.Cursor{ID: last.sum.ID,
+	var next *patient.Cursor
+	if len(ids) > s.Limit {
+		last := byID[ids[s.Limit-1]]
+		next = &patient.Cursor{ID: last.sum.ID,
 			Key: patient.SortValue(s.SortKey, last.sum, last.sortName, last.created)}
-		all = all[:s.Limit]
+		ids = ids[:s.Limit]
 	}
-	res.Items = make([]patient.Summary, 0, len(all))
-	for _, x := range all {
-		res.Items = append(res.Items, x.sum)
+	items := make([]patient.Summary, 0, len(ids))
+	for _, id := range ids {
+		items = append(items, byID[id].sum)
 	}
-	countQ := fmt.Sprintf(`%s SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) c`,
-		prefix, from, strings.Join(where, " AND "), maxCounted+1)
-	if err := db.pool.QueryRow(ctx, countQ, args...).Scan(&res.Total); err != nil {
-		return res, translate(err)
+	return items, next, nil
+}
+
+func longest(tokens []string) int {
+	n := 0
+	for _, t := range tokens {
+		n = max(n, len(t))
 	}
-	if res.Total > maxCounted {
-		res.Total, res.TotalCapped = maxCounted, true
-	}
-	return res, nil
+	return n
+}
+
+// isStatementTimeout reports whether err is PostgreSQL cancelling a statement that ran
+// past statement_timeout (SQLSTATE 57014).
+func isStatementTimeout(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "57014"
 }
 
 // matchedCTE selects the ids whose compact name holds every token, through the trigram
@@ -111,11 +223,11 @@ func matchedCTE(t patient.Term) string {
 	for i := range t.Tokens {
 		conds[i] = fmt.Sprintf(`name_compact LIKE '%%' || $%d || '%%' ESCAPE '\'`, i+1)
 	}
-	return "WITH matched AS MATERIALIZED (SELECT id FROM patients WHERE " +
-		strings.Join(conds, " AND ") + ")"
+	return `WITH matched AS MATERIALIZED (SELECT id, sort_name, birth_date, mrn, created_at,
+	    archived_at, sex FROM patients WHERE ` + strings.Join(conds, " AND ") + ")"
 }
 
-func searchWhere(s patient.Search) ([]string, []any) {
+func searchWhere(s patient.Search, st strategy) ([]string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -126,6 +238,10 @@ func searchWhere(s patient.Search) ([]string, []any) {
 	case patient.ShapeName:
 		for _, tok := range s.Term.Tokens {
 			args = append(args, escapeLike(tok))
+			if st == walk {
+				where = append(where, fmt.Sprintf(
+					`p.name_compact LIKE '%%' || $%d || '%%' ESCAPE '\'`, len(args)))
+			}
 		}
 	case patient.ShapeMRN:
 		add("p.mrn = $%d", s.Term.MRN)
