@@ -113,7 +113,11 @@ func serve(ctx context.Context, cfg Config, log zerolog.Logger) error {
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
-		IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+		IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		// Requests carry the logger, and outlive SIGTERM until Shutdown's grace ends.
+		BaseContext: func(net.Listener) context.Context {
+			return log.WithContext(context.Background())
+		}}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
