@@ -94,8 +94,9 @@ func decodeConfig(data []byte, mediaType string) (image.Config, error) {
 	return image.Config{}, errors.New("no decoder")
 }
 
-// decodeSmall fully decodes small single-page images to find damage that
-// the structure checks cannot see.
+// decodeSmall fully decodes small JPEG, WebP and GIF images to find
+// damage that the structure checks cannot see; it is cheap only for small
+// images, hence Limits.MaxDecodePixels.
 func decodeSmall(data []byte, mediaType string, info *ImageInfo, lim Limits) error {
 	if int64(info.Width)*int64(info.Height) > lim.MaxDecodePixels {
 		return nil
@@ -105,8 +106,6 @@ func decodeSmall(data []byte, mediaType string, info *ImageInfo, lim Limits) err
 	switch mediaType {
 	case TypeJPEG:
 		_, err = jpeg.Decode(r)
-	case TypePNG:
-		_, err = png.Decode(r)
 	case TypeWebP:
 		_, err = webp.Decode(r)
 	case TypeGIF:

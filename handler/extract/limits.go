@@ -25,8 +25,10 @@ type Limits struct {
 	// MaxPixels bounds width × height of one image or page; beyond it the
 	// image is a decompression bomb.
 	MaxPixels int64
-	// MaxDecodePixels bounds the images that are fully decoded to detect
-	// truncation; larger ones are only checked at header level.
+	// MaxDecodePixels bounds the JPEG, GIF and WebP images that are fully
+	// decoded to find damage inside their compressed data; larger ones get
+	// the structural checks only (markers, chunk sizes). PNG is never
+	// decoded: its chunk CRCs already cover every byte.
 	MaxDecodePixels int64
 	// MaxImageFrames bounds TIFF pages and GIF frames.
 	MaxImageFrames int
@@ -47,7 +49,7 @@ func DefaultLimits() Limits {
 		MaxInflatedBytes: 256 << 20,
 		MaxNesting:       64,
 		MaxPixels:        200_000_000,
-		MaxDecodePixels:  40_000_000,
+		MaxDecodePixels:  500_000,
 		MaxImageFrames:   1000,
 		MaxZipEntries:    2000,
 		MaxTextBytes:     4 << 20,

@@ -176,11 +176,14 @@ func (d *pdfDoc) checkStream(s *pdfStream) error {
 		return err
 	}
 	buf := make([]byte, 64<<10)
-	for {
+	// One stream may use a quarter of the budget: no page's content or CMap
+	// comes near it, and a bomb is then found four times sooner.
+	perStream := d.lim.MaxInflatedBytes / 4
+	for own := int64(0); ; {
 		n, err := r.Read(buf)
 		d.inflated += int64(n)
-		if d.inflated > d.lim.MaxInflatedBytes {
-			return errLimit("pdf streams inflate past %d bytes", d.lim.MaxInflatedBytes)
+		if own += int64(n); own > perStream || d.inflated > d.lim.MaxInflatedBytes {
+			return errLimit("pdf streams inflate past their budget")
 		}
 		if errors.Is(err, io.EOF) {
 			return nil

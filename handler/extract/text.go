@@ -118,6 +118,9 @@ func inspectText(data []byte) (*TextInfo, string, error) {
 // at maxBytes on a character boundary. repaired reports removed bytes;
 // cut reports truncation.
 func cleanText(s string, maxBytes int) (clean string, repaired, cut bool) {
+	if len(s) <= maxBytes && alreadyClean(s) {
+		return s, false, false
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder
 	b.Grow(min(len(s), maxBytes))
@@ -142,4 +145,22 @@ func cleanText(s string, maxBytes int) (clean string, repaired, cut bool) {
 		b.WriteRune(r)
 	}
 	return b.String(), repaired, cut
+}
+
+// alreadyClean reports, with one byte scan, whether s needs no cleaning:
+// valid UTF-8 without control bytes (other than tab and newline), DEL, C1
+// controls (UTF-8 C2 80–9F) or BOMs (EF BB BF).
+func alreadyClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 && c != '\n' && c != '\t', c == 0x7F:
+			return false
+		case c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
+			return false
+		case c == 0xEF && strings.HasPrefix(s[i:], "\uFEFF"):
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
