@@ -32,7 +32,8 @@ var (
 		`aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
 	dayMonthYear = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+` + monthName +
 		`\.?,?\s+(\d{4})\b`)
-	monthDayYear = regexp.MustCompile(`(?i)\b` + monthName + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	monthDayYear = regexp.MustCompile(`(?i)\b` + monthName +
+		`\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
 )
 
 // findDates returns the distinct dates written in text, in order of

@@ -21,7 +21,8 @@ import (
 // decodes it only when it is small (Limits.MaxDecodePixels) to catch
 // damage inside the compressed data. It never decodes an image larger than
 // Limits.MaxPixels: such an image is a decompression bomb.
-func inspectImage(ctx context.Context, data []byte, mediaType string, lim Limits) (*ImageInfo, error) {
+func inspectImage(ctx context.Context, data []byte, mediaType string,
+	lim Limits) (*ImageInfo, error) {
 	var (
 		info *ImageInfo
 		err  error

@@ -32,7 +32,8 @@ type Options struct {
 // exhausting the document's own budget (Limits.Timeout) is a verdict,
 // quarantined with ReasonLimitExceeded, not an error. A panic inside a
 // parser is recovered as a corrupt verdict.
-func Inspect(ctx context.Context, data []byte, declared Declared, opts Options) (Result, error) {
+func Inspect(ctx context.Context, data []byte, declared Declared,
+	opts Options) (Result, error) {
 	lim := opts.Limits.withDefaults()
 	sum := sha256.Sum256(data)
 	res := Result{
@@ -84,7 +85,8 @@ func checkEnvelope(res *Result, data []byte, declared Declared, lim Limits) bool
 		return false
 	}
 	s := sniff(data)
-	res.DetectedType, res.MediaType, res.Kind, res.Allowed = s.detected, s.mediaType, s.kind, s.allowed
+	res.DetectedType, res.MediaType = s.detected, s.mediaType
+	res.Kind, res.Allowed = s.kind, s.allowed
 	res.Extension = canonicalExtension(s.mediaType)
 	if declared.ContentType != "" && !declaredTypeMatches(declared.ContentType, s) {
 		res.AddWarning(WarnDeclaredTypeMismatch)
@@ -114,7 +116,8 @@ func checkEnvelope(res *Result, data []byte, declared Declared, lim Limits) bool
 
 // inspectContent runs the parser of the document's kind, then OCR where
 // there is no text, then cleaning, classification and the text findings.
-func inspectContent(ctx context.Context, res *Result, data []byte, opts Options, lim Limits) (err error) {
+func inspectContent(ctx context.Context, res *Result, data []byte, opts Options,
+	lim Limits) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = errCorrupt("parser panic: %v", p)
@@ -152,7 +155,8 @@ func inspectContent(ctx context.Context, res *Result, data []byte, opts Options,
 
 // parseKind dispatches on the document's kind and returns its own text,
 // the text's source and metadata strings for classification.
-func parseKind(ctx context.Context, res *Result, data []byte, lim Limits) (string, string, []string, error) {
+func parseKind(ctx context.Context, res *Result, data []byte,
+	lim Limits) (string, string, []string, error) {
 	switch res.Kind {
 	case KindPDF:
 		info, text, err := inspectPDF(ctx, data, lim)

@@ -55,8 +55,7 @@ func openPDFDoc(ctx context.Context, data []byte, lim Limits) (*pdfDoc, error) {
 	d := &pdfDoc{ctx: ctx, data: data, lim: lim, xref: map[int]xrefEntry{},
 		cache: map[int]any{}, loading: map[int]bool{}, objStms: map[int][][2]int{},
 		objStmBody: map[int][]byte{}}
-	if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) &&
-		bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")) < 0 {
+	if bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")) < 0 {
 		return nil, errCorrupt("no %%PDF header")
 	}
 	err := d.readXrefChain()

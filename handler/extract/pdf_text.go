@@ -71,7 +71,8 @@ type pageText struct {
 
 // extractPDFText returns the text of the readable pages, pages separated by
 // a blank line.
-func extractPDFText(ctx context.Context, r *pdf.Reader, pages []pdfPage, maxBytes int) (string, error) {
+func extractPDFText(ctx context.Context, r *pdf.Reader, pages []pdfPage,
+	maxBytes int) (string, error) {
 	var out strings.Builder
 	root := r.Trailer().Key("Root").Key("Pages")
 	for _, p := range pages {
