@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"patienttracker/handler/apperror"
@@ -105,6 +106,8 @@ func (r *Runner) runFile(ctx context.Context, job *postgres.ImportJob, f postgre
 	}
 	skip := job.Checkpoint[fmt.Sprint(f.Position)]
 	b := r.newBatch(job, f, actor)
+	ld := newLoader(ctx, r.DB)
+	defer ld.wait()
 	for n := int64(1); ; n++ {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -119,16 +122,80 @@ func (r *Runner) runFile(ctx context.Context, job *postgres.ImportJob, f postgre
 		}
 		r.accept(b, &rec, seen)
 		b.Checkpoint = n
-		if r.full(b) {
-			if err := r.flush(ctx, b); err != nil {
+		if !r.full(b) {
+			continue
+		}
+		if err := ld.send(b); err != nil {
+			return err
+		}
+		b = r.nextBatch(b)
+		if r.Budget > 0 && r.now().Sub(start) > r.Budget {
+			if err := ld.wait(); err != nil {
 				return err
 			}
-			if r.Budget > 0 && r.now().Sub(start) > r.Budget {
-				return ErrPaused
-			}
+			return ErrPaused
 		}
 	}
-	return r.flush(ctx, b)
+	if b.Read > 0 || len(b.Problems) > 0 {
+		if err := ld.send(b); err != nil {
+			return err
+		}
+	}
+	return ld.wait()
+}
+
+// nextBatch starts the batch that follows b in the same file.
+func (r *Runner) nextBatch(b *postgres.ImportBatch) *postgres.ImportBatch {
+	return &postgres.ImportBatch{Job: b.Job, Actor: b.Actor, FilePosition: b.FilePosition,
+		FileRole: b.FileRole, Checkpoint: b.Checkpoint}
+}
+
+// loader loads a file's batches in order on a goroutine of its own, so the next batch
+// is read and validated while the database loads the last one. It lives only as long
+// as runFile: wait joins it before the run returns.
+type loader struct {
+	ch     chan *postgres.ImportBatch
+	done   chan struct{}
+	failed atomic.Bool
+	closed bool
+	err    error
+}
+
+func newLoader(ctx context.Context, db *postgres.DB) *loader {
+	l := &loader{ch: make(chan *postgres.ImportBatch), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		for b := range l.ch {
+			if l.err != nil {
+				continue
+			}
+			if _, err := db.LoadImportBatch(ctx, b); err != nil {
+				l.err = err
+				l.failed.Store(true)
+			}
+		}
+	}()
+	return l
+}
+
+// send hands b over, waiting while the batch before it is still being loaded. After a
+// failed load it stops and returns the load's error.
+func (l *loader) send(b *postgres.ImportBatch) error {
+	if l.failed.Load() {
+		return l.wait()
+	}
+	l.ch <- b
+	return nil
+}
+
+// wait lets the last batch finish and returns the first load error.
+func (l *loader) wait() error {
+	if !l.closed {
+		close(l.ch)
+		l.closed = true
+	}
+	<-l.done
+	return l.err
 }
 
 func (r *Runner) newBatch(job *postgres.ImportJob, f postgres.ImportFile,
