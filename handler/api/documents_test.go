@@ -379,3 +379,42 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// TestDocumentResponsesMatchOpenAPI sends each documents route its usual requests and
+// checks every answer against openapi.json.
+func TestDocumentResponsesMatchOpenAPI(t *testing.T) {
+	t.Parallel()
+	d := newDocEnv(t)
+	s := loadSpec(t)
+	p := d.createPatient("Ann", "Lee", "1980-01-02")["id"].(string)
+	id := d.upload("u-front", p, "note.txt", "text/plain", []byte("Lab result: glucose normal"))
+	d.process(p, id)
+	pending := d.intent("u-front", p, "a.pdf", "application/pdf", 3).json(t)["documentId"].(string)
+	reqs := []req{
+		{user: "u-analyst", method: "GET", path: "/api/config"},
+		{user: "u-front", method: "POST", path: "/api/patients/" + p + "/documents",
+			body: map[string]any{"fileName": "b.pdf", "contentType": "application/pdf", "size": 9}},
+		{user: "u-front", method: "POST", path: "/api/patients/" + p + "/documents",
+			body: map[string]any{"fileName": "", "contentType": "text/html", "size": -1}},
+		{user: "u-clin", method: "GET", path: "/api/patients/" + p + "/documents?limit=1"},
+		{user: "u-clin", method: "GET", path: "/api/documents/" + id},
+		{user: "u-clin", method: "GET", path: "/api/documents/" + pending},
+		{user: "u-clin", method: "GET", path: "/api/documents/" + uuid.NewString()},
+		{user: "u-clin", method: "GET", path: "/api/documents/" + id + "/content"},
+		{user: "u-clin", method: "GET", path: "/api/documents/" + pending + "/content"},
+		{user: "u-analyst", method: "GET", path: "/api/documents/" + id + "/content"},
+		{user: "u-clin", method: "POST", path: "/api/documents/search",
+			body: map[string]any{"q": "glucose", "patientId": p}},
+		{user: "u-clin", method: "DELETE", path: "/api/documents/" + pending},
+		{user: "u-clin", method: "DELETE", path: "/api/documents/" + pending,
+			headers: map[string]string{"If-Match": `"1"`}},
+	}
+	for _, r := range reqs {
+		res := d.do(r)
+		pattern, ok := routePattern(d.srv.Routes(), r.method, r.path)
+		if !ok {
+			t.Fatalf("no route for %s %s", r.method, r.path)
+		}
+		s.check(t, r.method, pattern, res.status, res.header.Get("Content-Type"), res.body)
+	}
+}

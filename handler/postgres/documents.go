@@ -119,6 +119,7 @@ func (db *DB) CreateDocument(ctx context.Context, actor audit.Actor, d *document
 	now := db.now().UTC().Truncate(time.Microsecond)
 	d.Status, d.Version, d.CreatedAt, d.UpdatedAt = document.StatusPendingUpload, 1, now, now
 	d.CreatedBy, d.Warnings = actor.StaffID, []string{}
+	d.Dates, d.MRNs = []extract.FoundDate{}, []string{}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := lockLivePatient(ctx, tx, d.PatientID); err != nil {
 			return err
