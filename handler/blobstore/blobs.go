@@ -120,7 +120,29 @@ type BlobInfo struct {
 // List calls fn for every blob of the documents container whose name starts with
 // prefix, in name order, until fn returns an error (which List returns).
 func (s *Store) List(ctx context.Context, prefix string, fn func(BlobInfo) error) error {
-	pager := s.svc.NewContainerClient(s.container).NewListBlobsFlatPager(
+	return s.list(ctx, s.container, prefix, fn)
+}
+
+// ListQuarantined is List for the quarantine container (for retention clean-up).
+func (s *Store) ListQuarantined(ctx context.Context, prefix string,
+	fn func(BlobInfo) error) error {
+	return s.list(ctx, s.quarantine, prefix, fn)
+}
+
+// DeleteQuarantined removes a blob from the quarantine container; a missing blob (or
+// container) is not an error.
+func (s *Store) DeleteQuarantined(ctx context.Context, name string) error {
+	_, err := s.blob(s.quarantine, name).Delete(ctx, nil)
+	if err != nil && !isCode(err, string(bloberror.BlobNotFound)) &&
+		!isCode(err, string(bloberror.ContainerNotFound)) {
+		return fmt.Errorf("delete quarantined blob: %w", translate(err))
+	}
+	return nil
+}
+
+func (s *Store) list(ctx context.Context, containerName, prefix string,
+	fn func(BlobInfo) error) error {
+	pager := s.svc.NewContainerClient(containerName).NewListBlobsFlatPager(
 		&container.ListBlobsFlatOptions{Prefix: &prefix})
 	for pager.More() {
 		page, err := pager.NextPage(ctx)

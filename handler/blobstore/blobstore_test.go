@@ -205,6 +205,19 @@ func TestQuarantineMovesTheBlobAndIsIdempotent(t *testing.T) {
 	if err := s.Delete(ctx, name); err != nil {
 		t.Errorf("delete a missing blob: %v", err)
 	}
+	var listed []string
+	_ = s.ListQuarantined(ctx, "", func(b blobstore.BlobInfo) error {
+		listed = append(listed, b.Name)
+		return nil
+	})
+	if len(listed) != 1 || listed[0] != name {
+		t.Errorf("quarantine listing %v", listed)
+	}
+	for i := 0; i < 2; i++ {
+		if err := s.DeleteQuarantined(ctx, name); err != nil {
+			t.Errorf("delete quarantined %d: %v", i, err)
+		}
+	}
 }
 
 // TestScanResultReadsDefenderTag writes the index tag Defender for Storage would write.
