@@ -80,7 +80,8 @@ type VisitRecord struct {
 
 // EncounterResource returns v as a FHIR Encounter whose subject is the reference given.
 // A visit that came from elsewhere keeps its source identifier; any other is identified
-// by its own id in VisitSystem. Notes are not exported (see the package README).
+// by its own id in VisitSystem. Clinical notes are not exported: Encounter has no element
+// for free text, and they would belong in a DocumentReference of their own.
 func EncounterResource(v *VisitRecord, subject string) Encounter {
 	out := Encounter{ResourceType: "Encounter", ID: v.ID.String(),
 		Meta:    &Meta{VersionID: fmt.Sprint(v.Version), LastUpdated: instant(v.UpdatedAt)},
