@@ -125,6 +125,10 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 	if rt.perm == "" {
 		return rt.handle(w, r, nil)
 	}
+	// The deadline covers the staff lookup too: no step of a request waits unbounded.
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	c, err := s.authenticate(r)
 	if err != nil {
 		return err
@@ -142,9 +146,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 		_ = s.db.Audit(r.Context(), ev)
 		return e
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
-	defer cancel()
-	return rt.handle(w, r.WithContext(ctx), c)
+	return rt.handle(w, r, c)
 }
 
 // refuse answers 403 for a role that may never use the route, the same whether or not

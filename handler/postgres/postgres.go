@@ -31,6 +31,10 @@ type Options struct {
 	Now func() time.Time
 	// Tracer observes every query (tests count statements with it).
 	Tracer pgx.QueryTracer
+	// AcquireTimeout bounds the wait for a free connection (default 2 s): past it the
+	// caller gets unavailable (503 + Retry-After) instead of queueing toward the host's
+	// timeout.
+	AcquireTimeout time.Duration
 }
 
 // DB is the application's database.
@@ -57,7 +61,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "patient-tracker"
 	cfg.ConnConfig.ConnectTimeout = 3 * time.Second
-	cfg.ConnConfig.Tracer = o.Tracer
+	if o.AcquireTimeout <= 0 {
+		o.AcquireTimeout = 2 * time.Second
+	}
+	cfg.ConnConfig.Tracer = &acquireBudget{inner: o.Tracer, budget: o.AcquireTimeout}
 	cfg.AfterConnect = scanInstantsInUTC
 	if o.Password != nil {
 		cfg.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
@@ -80,6 +87,44 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db := &DB{pool: pool, now: now}
 	db.audit = newAuditBatcher(db)
 	return db, nil
+}
+
+// acquireBudget gives every pool acquisition its own deadline, separate from the
+// deadline of the query that follows: pgxpool hands the context TraceAcquireStart returns
+// to the acquisition only. It passes query events on to the inner tracer.
+type acquireBudget struct {
+	inner  pgx.QueryTracer
+	budget time.Duration
+}
+
+type acquireCancelKey struct{}
+
+func (a *acquireBudget) TraceAcquireStart(ctx context.Context, _ *pgxpool.Pool,
+	_ pgxpool.TraceAcquireStartData) context.Context {
+	ctx, cancel := context.WithTimeout(ctx, a.budget)
+	return context.WithValue(ctx, acquireCancelKey{}, cancel)
+}
+
+func (a *acquireBudget) TraceAcquireEnd(ctx context.Context, _ *pgxpool.Pool,
+	_ pgxpool.TraceAcquireEndData) {
+	if cancel, ok := ctx.Value(acquireCancelKey{}).(context.CancelFunc); ok {
+		cancel()
+	}
+}
+
+func (a *acquireBudget) TraceQueryStart(ctx context.Context, conn *pgx.Conn,
+	d pgx.TraceQueryStartData) context.Context {
+	if a.inner == nil {
+		return ctx
+	}
+	return a.inner.TraceQueryStart(ctx, conn, d)
+}
+
+func (a *acquireBudget) TraceQueryEnd(ctx context.Context, conn *pgx.Conn,
+	d pgx.TraceQueryEndData) {
+	if a.inner != nil {
+		a.inner.TraceQueryEnd(ctx, conn, d)
+	}
 }
 
 // scanInstantsInUTC makes timestamptz values scan in UTC rather than in the process's
