@@ -3,6 +3,8 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,18 +57,33 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, staffID uuid.UUID, key st
 			return apperror.Conflict("idempotency_in_progress",
 				"A request with this Idempotency-Key is still running")
 		}
-		replay = &Replay{Status: *status, Response: response}
+		replay = &Replay{Status: *status, Response: storedAnswer(response)}
 		return nil
 	})
 	return replay, err
 }
 
-// FinishIdempotencyKey stores the answer to replay for a claimed key.
+// FinishIdempotencyKey stores the answer to replay for a claimed key. The column is
+// jsonb, which reorders keys and spaces, so the answer is kept as a JSON string: a replay
+// gives back the first answer byte for byte.
 func (db *DB) FinishIdempotencyKey(ctx context.Context, staffID uuid.UUID, key string,
 	status int, response []byte) error {
-	_, err := db.pool.Exec(ctx, `UPDATE idempotency_keys SET status = $3, response = $4
-	  WHERE staff_id = $1 AND key = $2`, staffID, key, status, response)
+	wrapped, err := json.Marshal(string(response))
+	if err != nil {
+		return fmt.Errorf("encode idempotent answer: %w", err)
+	}
+	_, err = db.pool.Exec(ctx, `UPDATE idempotency_keys SET status = $3, response = $4
+	  WHERE staff_id = $1 AND key = $2`, staffID, key, status, wrapped)
 	return translate(err)
+}
+
+// storedAnswer unwraps an answer kept as a JSON string; older rows hold the object.
+func storedAnswer(raw []byte) []byte {
+	var s string
+	if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
+		return []byte(s)
+	}
+	return raw
 }
 
 // ReleaseIdempotencyKey frees a claim whose request failed, so the client may retry.
