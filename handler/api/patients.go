@@ -3,6 +3,7 @@ package api
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -89,9 +90,7 @@ func (s *Server) handleCreatePatient(w http.ResponseWriter, r *http.Request, c *
 			return err
 		}
 		if replay != nil {
-			w.Header().Set("Idempotent-Replayed", "true")
-			writeRaw(w, replay.Status, replay.Response)
-			return nil
+			return s.replayCreate(w, r, c, replay)
 		}
 	}
 
@@ -120,6 +119,30 @@ func (s *Server) handleCreatePatient(w http.ResponseWriter, r *http.Request, c *
 	return nil
 }
 
+// replayCreate answers a repeated create with the first answer, its Location and ETag
+// included, and audits it: the answer shows the patient again.
+func (s *Server) replayCreate(w http.ResponseWriter, r *http.Request, c *caller,
+	replay *postgres.Replay) error {
+	var first struct {
+		ID      uuid.UUID `json:"id"`
+		Version int       `json:"version"`
+	}
+	if err := json.Unmarshal(replay.Response, &first); err != nil || first.ID == uuid.Nil {
+		return fmt.Errorf("decode stored idempotent answer: %w", err)
+	}
+	e := c.actor.Event("patient.create", "patient", first.ID.String(), &first.ID,
+		audit.Allowed)
+	e.Reason = "idempotent_replay"
+	if err := s.db.Audit(r.Context(), e); err != nil {
+		return err
+	}
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.Header().Set("Location", "/api/patients/"+first.ID.String())
+	w.Header().Set("ETag", etag(first.Version))
+	writeRaw(w, replay.Status, replay.Response)
+	return nil
+}
+
 func (s *Server) handleGetPatient(w http.ResponseWriter, r *http.Request, c *caller) error {
 	p, err := s.readPatient(r, c, "patient.read")
 	if err != nil {
@@ -130,9 +153,10 @@ func (s *Server) handleGetPatient(w http.ResponseWriter, r *http.Request, c *cal
 	return nil
 }
 
-// readPatient loads the patient named in the path and audits the read, or the failed
-// attempt. A malformed id is answered exactly like a random one.
-func (s *Server) readPatient(r *http.Request, c *caller, action string) (*patient.Patient, error) {
+// findPatient loads the patient named in the path. A missing one is audited as a failed
+// attempt at action; a malformed id is answered exactly like a random one.
+func (s *Server) findPatient(r *http.Request, c *caller, action string) (*patient.Patient,
+	error) {
 	raw := r.PathValue("id")
 	id, err := uuid.Parse(raw)
 	var p *patient.Patient
@@ -141,14 +165,20 @@ func (s *Server) readPatient(r *http.Request, c *caller, action string) (*patien
 	} else {
 		err = apperror.NotFound()
 	}
-	if err != nil {
-		if apperror.IsKind(err, apperror.KindNotFound) {
-			e := c.actor.Event(action, "patient", raw, nil, audit.Failed)
-			e.Reason = "not_found"
-			if aerr := s.db.Audit(r.Context(), e); aerr != nil {
-				return nil, aerr
-			}
+	if apperror.IsKind(err, apperror.KindNotFound) {
+		e := c.actor.Event(action, "patient", raw, nil, audit.Failed)
+		e.Reason = "not_found"
+		if aerr := s.db.Audit(r.Context(), e); aerr != nil {
+			return nil, aerr
 		}
+	}
+	return p, err
+}
+
+// readPatient is findPatient for a read: the read itself is audited.
+func (s *Server) readPatient(r *http.Request, c *caller, action string) (*patient.Patient, error) {
+	p, err := s.findPatient(r, c, action)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.db.Audit(r.Context(),
