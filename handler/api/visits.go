@@ -97,7 +97,8 @@ func (s *Server) handleCreateVisit(w http.ResponseWriter, r *http.Request, c *ca
 	if err := s.checkNotesAllowed(r, c, f, "patient"); err != nil {
 		return err
 	}
-	p, err := s.readPatient(r, c, "visit.create.check")
+	// The create's own audit row is written with it; only a refusal is audited here.
+	p, err := s.findPatient(r, c, "visit.create")
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func (s *Server) handleCreateVisit(w http.ResponseWriter, r *http.Request, c *ca
 	v := &visit.Visit{PatientID: p.ID, Status: visit.Planned}
 	f.Apply(v)
 	if err := s.db.CreateVisit(r.Context(), c.actor, v); err != nil {
-		return err
+		return s.auditRefusal(r, c, "visit.create", "patient", p.ID.String(), &p.ID, err)
 	}
 	redactVisit(c, v)
 	w.Header().Set("Location", "/api/visits/"+v.ID.String())
@@ -143,7 +144,9 @@ func (s *Server) handleGetVisit(w http.ResponseWriter, r *http.Request, c *calle
 	return nil
 }
 
-func (s *Server) readVisit(r *http.Request, c *caller) (*visit.Visit, error) {
+// findVisit loads the visit named in the path; a missing one is audited as a failed
+// attempt at action.
+func (s *Server) findVisit(r *http.Request, c *caller, action string) (*visit.Visit, error) {
 	raw := r.PathValue("id")
 	id, err := uuid.Parse(raw)
 	var v *visit.Visit
@@ -152,14 +155,20 @@ func (s *Server) readVisit(r *http.Request, c *caller) (*visit.Visit, error) {
 	} else {
 		err = apperror.NotFound()
 	}
-	if err != nil {
-		if apperror.IsKind(err, apperror.KindNotFound) {
-			e := c.actor.Event("visit.read", "visit", raw, nil, audit.Failed)
-			e.Reason = "not_found"
-			if aerr := s.db.Audit(r.Context(), e); aerr != nil {
-				return nil, aerr
-			}
+	if apperror.IsKind(err, apperror.KindNotFound) {
+		e := c.actor.Event(action, "visit", raw, nil, audit.Failed)
+		e.Reason = "not_found"
+		if aerr := s.db.Audit(r.Context(), e); aerr != nil {
+			return nil, aerr
 		}
+	}
+	return v, err
+}
+
+// readVisit is findVisit for a read: the read itself is audited.
+func (s *Server) readVisit(r *http.Request, c *caller) (*visit.Visit, error) {
+	v, err := s.findVisit(r, c, "visit.read")
+	if err != nil {
 		return nil, err
 	}
 	e := c.actor.Event("visit.read", "visit", v.ID.String(), &v.PatientID, audit.Allowed)
@@ -185,7 +194,7 @@ func (s *Server) handleUpdateVisit(w http.ResponseWriter, r *http.Request, c *ca
 	if err := s.checkNotesAllowed(r, c, f, "visit"); err != nil {
 		return err
 	}
-	current, err := s.readVisit(r, c)
+	current, err := s.findVisit(r, c, "visit.update")
 	if err != nil {
 		return err
 	}
@@ -202,13 +211,8 @@ func (s *Server) handleUpdateVisit(w http.ResponseWriter, r *http.Request, c *ca
 			return nil
 		})
 	if err != nil {
-		e := c.actor.Event("visit.update", "visit", current.ID.String(), &current.PatientID,
-			audit.Denied)
-		if ae, ok := apperror.As(err); ok {
-			e.Reason = ae.Code
-		}
-		_ = s.db.Audit(r.Context(), e)
-		return err
+		return s.auditRefusal(r, c, "visit.update", "visit", current.ID.String(),
+			&current.PatientID, err)
 	}
 	redactVisit(c, v)
 	w.Header().Set("ETag", etag(v.Version))
