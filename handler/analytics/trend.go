@@ -16,14 +16,14 @@ type TrendPoint struct {
 
 // Trend is a visit trend over a range of clinic days.
 type Trend struct {
-	From          Day           `json:"from"`
-	To            Day           `json:"to"`
-	Granularity   Granularity   `json:"granularity"`
-	Window        int           `json:"movingAverageWindow"`
-	Points        []TrendPoint  `json:"points"`
-	Totals        Totals        `json:"totals"`
-	TopReasons    []ReasonCount `json:"topReasons"`
-	RolledUpUntil *Day          `json:"rolledUpThrough"`
+	From            Day           `json:"from"`
+	To              Day           `json:"to"`
+	Granularity     Granularity   `json:"granularity"`
+	Window          int           `json:"movingAverageWindow"`
+	Points          []TrendPoint  `json:"points"`
+	Totals          Totals        `json:"totals"`
+	TopReasons      []ReasonCount `json:"topReasons"`
+	RolledUpThrough *Day          `json:"rolledUpThrough"`
 }
 
 // Totals sums the counts that add up across periods. Unique patients do not add up
