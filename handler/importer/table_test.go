@@ -85,3 +85,19 @@ func TestTableFaults(t *testing.T) {
 		t.Errorf("codes (-got +want):\n%s", diff)
 	}
 }
+
+// TestDefaultMapping recognises the usual header names of a patient table, and refuses
+// a table without the required columns.
+func TestDefaultMapping(t *testing.T) {
+	t.Parallel()
+	m, ok := DefaultMapping([]string{"\ufeffPatient ID", "First Name", "Surname", "DOB",
+		"Gender", "Zip", "E-mail"})
+	want := Mapping{SourceID: "Patient ID", GivenNames: "First Name", FamilyName: "Surname",
+		BirthDate: "DOB", Sex: "Gender", PostalCode: "Zip", Email: "E-mail"}
+	if diff := cmp.Diff(m, want); !ok || diff != "" {
+		t.Errorf("mapping ok=%v (-got +want):\n%s", ok, diff)
+	}
+	if _, ok := DefaultMapping([]string{"Name", "Phone"}); ok {
+		t.Errorf("a table without ids or birth dates was taken for a patient table")
+	}
+}
