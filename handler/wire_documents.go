@@ -103,12 +103,9 @@ func wireDocuments(ctx context.Context, cfg Config, log zerolog.Logger, db *post
 		return nil, nil, err
 	}
 	if dc.StorageConnection != "" {
-		// Local runs: Azurite starts empty. In Azure the infrastructure creates them.
-		ectx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		if err := store.EnsureContainers(ectx); err != nil {
-			log.Warn().Err(err).Msg("document containers not ensured; uploads may fail")
-		}
-		cancel()
+		// Local runs: Azurite starts empty, and maybe after us. In Azure the
+		// infrastructure creates the containers.
+		go ensureContainers(ctx, store, log)
 	}
 	apiCfg.Signer = store
 	p := &jobs.DocumentProcessor{DB: db, Store: store,
@@ -122,4 +119,24 @@ func wireDocuments(ctx context.Context, cfg Config, log zerolog.Logger, db *post
 	log.Info().Str("storage", mode).Int64("max_upload_bytes", dc.MaxUploadBytes).
 		Bool("malware_scanning", dc.MalwareScanning).Msg("documents wired")
 	return []api.Option{api.WithDocuments(apiCfg)}, func() {}, nil
+}
+
+// ensureContainers creates the document containers, trying for a minute while the
+// storage emulator starts.
+func ensureContainers(ctx context.Context, store *blobstore.Store, log zerolog.Logger) {
+	var err error
+	for try := 0; try < 60; try++ {
+		ectx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = store.EnsureContainers(ectx)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+	log.Warn().Err(err).Msg("document containers not ensured; uploads will fail")
 }
