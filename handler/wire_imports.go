@@ -65,11 +65,10 @@ func wireImports(ctx context.Context, cfg Config, log zerolog.Logger, db *postgr
 	if err != nil {
 		return nil, nil, fmt.Errorf("imports storage: %w", err)
 	}
-	if cfg.Environment != "production" {
-		// Locally (Azurite) the container is made here; in Azure, Terraform makes it.
-		if err := store.EnsureContainers(ctx); err != nil {
-			log.Warn().Err(err).Msg("imports: container not ensured")
-		}
+	if ic.StorageConnection != "" {
+		// Local runs: Azurite starts empty, maybe after us (wire_documents.go's helper
+		// retries for a minute). In Azure the infrastructure creates the container.
+		go ensureContainers(ctx, store, log)
 	}
 	blobs := importer.NewBlobs(store, ic.MaxBytes)
 	apiCfg.Signer = blobs
