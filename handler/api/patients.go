@@ -265,11 +265,7 @@ func (s *Server) handleArchivePatient(w http.ResponseWriter, r *http.Request, c 
 }
 
 func (s *Server) handleRestorePatient(w http.ResponseWriter, r *http.Request, c *caller) error {
-	id, err := uuid.Parse(r.PathValue("id"))
-	if err != nil {
-		return apperror.NotFound()
-	}
-	current, err := s.db.FindPatient(r.Context(), id)
+	current, err := s.findPatient(r, c, "patient.restore")
 	if err != nil {
 		return err
 	}
