@@ -119,3 +119,8 @@ func generateVisits(rng *rand.Rand, today, birth time.Time) []visit.Visit {
 	}
 	return out
 }
+
+// RandomName draws a given and a family name from the demo lists.
+func RandomName(rng *rand.Rand) (string, string) {
+	return givenNames[rng.IntN(len(givenNames))], familyNames[rng.IntN(len(familyNames))]
+}
