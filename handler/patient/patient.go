@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Sex is the administrative sex, as in FHIR's AdministrativeGender.
@@ -86,9 +87,10 @@ type Fields struct {
 }
 
 // Apply copies the set fields onto p. Call it only with Fields that passed Validate.
+// Names are stored in NFC, however they were typed: accents kept, one form only.
 func (f Fields) Apply(p *Patient) {
-	setString(&p.GivenNames, f.GivenNames)
-	setString(&p.FamilyName, f.FamilyName)
+	setName(&p.GivenNames, f.GivenNames)
+	setName(&p.FamilyName, f.FamilyName)
 	if f.BirthDate != nil {
 		p.BirthDate, _ = ParseDate(*f.BirthDate)
 	}
@@ -112,6 +114,12 @@ func (f Fields) Apply(p *Patient) {
 	}
 	if f.Identifiers != nil {
 		p.Identifiers = NormalizeIdentifiers(*f.Identifiers)
+	}
+}
+
+func setName(dst *string, src *string) {
+	if src != nil {
+		*dst = norm.NFC.String(*src)
 	}
 }
 
