@@ -155,3 +155,14 @@ func TestHasControl(t *testing.T) {
 		}
 	}
 }
+
+// TestApply_NamesInNFC is BL-01's storage rule: one normal form, accents kept.
+func TestApply_NamesInNFC(t *testing.T) {
+	t.Parallel()
+	given, family := "Zoe\u0308", "Godi\u0301nez-Nu\u0301n\u0303ez"
+	p := &Patient{}
+	Fields{GivenNames: &given, FamilyName: &family}.Apply(p)
+	if p.GivenNames != "Zoë" || p.FamilyName != "Godínez-Núñez" {
+		t.Errorf("Apply stored %q %q, want NFC", p.GivenNames, p.FamilyName)
+	}
+}
