@@ -20,19 +20,25 @@ const rollupLockKey = 7302114004
 var uncountedSQL = "('" + strings.Join(analytics.UncountedStatuses, "', '") + "')"
 
 // figuresSQL computes the figures of every period of granularity $4 that holds a visit
-// whose clinic-local day ($1 is the zone) is within $2..$3. The instant range is one
-// day wider on each side so the index on start_at serves it in any zone; the local day
-// decides. %s is where the first-visit lookup is narrowed to the patients seen.
+// whose clinic-local day ($1 is the zone) is within $2..$3. A visit's day is found by a
+// binary search of its start among the days' local midnights (width_bucket), which
+// equals converting each start to local time (the zones' local dates only move
+// forward) at a fraction of the cost. %[1]s lists the uncounted statuses; %[2]s is the
+// new-patient count (nw).
 const figuresSQL = `
-WITH v AS (
+WITH b AS (
+  SELECT array_agg((($2::date + i)::timestamp AT TIME ZONE $1) ORDER BY i) AS bounds
+  FROM generate_series(0, $3::date - $2::date + 1) AS i
+),
+v AS (
   SELECT patient_id, status, start_at, coalesce(reason_code, '') AS code,
          coalesce(reason, '') AS reason,
-         date_trunc($4, start_at AT TIME ZONE $1)::date AS period,
-         status NOT IN ` + "%[1]s" + ` AS counted
+         date_trunc($4, ($2::date + width_bucket(start_at, (SELECT bounds FROM b)) - 1)
+           ::timestamp)::date AS period,
+         status NOT IN %[1]s AS counted
   FROM visits
-  WHERE start_at >= (($2::date - 1)::timestamp AT TIME ZONE $1)
-    AND start_at < (($3::date + 2)::timestamp AT TIME ZONE $1)
-    AND (start_at AT TIME ZONE $1)::date BETWEEN $2::date AND $3::date
+  WHERE start_at >= ($2::date::timestamp AT TIME ZONE $1)
+    AND start_at < (($3::date + 1)::timestamp AT TIME ZONE $1)
 ),
 st AS (
   SELECT period, jsonb_object_agg(status, n) AS by_status
@@ -48,29 +54,51 @@ rs AS (
   FROM (SELECT period, code, reason, count(*) AS n FROM v WHERE counted GROUP BY 1, 2, 3) r
   GROUP BY period
 ),
-fv AS (
-  SELECT patient_id, min(start_at) AS first_at FROM visits
-  WHERE status NOT IN ` + "%[1]s" + ` %[2]s
-  GROUP BY patient_id
-),
-nw AS (
-  SELECT date_trunc($4, first_at AT TIME ZONE $1)::date AS period, count(*) AS n FROM fv
-  WHERE (first_at AT TIME ZONE $1)::date BETWEEN $2::date AND $3::date
-  GROUP BY 1
-)
+%[2]s
 SELECT st.period, coalesce(ct.visits, 0)::int AS visits, coalesce(ct.uniq, 0)::int AS uniq,
        coalesce(nw.n, 0)::int AS new_patients, st.by_status,
        coalesce(rs.by_reason, '[]'::jsonb) AS by_reason
 FROM st LEFT JOIN ct USING (period) LEFT JOIN rs USING (period) LEFT JOIN nw USING (period)`
 
-// figuresQuery returns figuresSQL. A full run looks up every patient's first visit in
-// one pass; a narrow run only those of the patients it saw, through their index.
+// newFullSQL counts new patients in one pass over every visit: each patient's first
+// counted visit, kept when it falls within the days.
+const newFullSQL = `
+fv AS (
+  SELECT patient_id, min(start_at) AS first_at FROM visits
+  WHERE status NOT IN %[1]s GROUP BY patient_id
+),
+nw AS (
+  SELECT date_trunc($4, ($2::date + width_bucket(first_at, (SELECT bounds FROM b)) - 1)
+           ::timestamp)::date AS period, count(*) AS n
+  FROM fv
+  WHERE first_at >= ($2::date::timestamp AT TIME ZONE $1)
+    AND first_at < (($3::date + 1)::timestamp AT TIME ZONE $1)
+  GROUP BY 1
+)`
+
+// newNarrowSQL counts new patients among those seen in the days: a patient is new when
+// no counted visit of theirs starts before their first one in the days, which the
+// index on (patient_id, start_at) answers with one short probe each.
+const newNarrowSQL = `
+fv AS (
+  SELECT patient_id, min(start_at) AS first_at FROM v WHERE counted GROUP BY patient_id
+),
+nw AS (
+  SELECT date_trunc($4, ($2::date + width_bucket(first_at, (SELECT bounds FROM b)) - 1)
+           ::timestamp)::date AS period, count(*) AS n
+  FROM fv
+  WHERE NOT EXISTS (SELECT 1 FROM visits w WHERE w.patient_id = fv.patient_id
+    AND w.start_at < fv.first_at AND w.status NOT IN %[1]s)
+  GROUP BY 1
+)`
+
+// figuresQuery returns figuresSQL for a full rebuild or for a narrow range of days.
 func figuresQuery(full bool) string {
-	narrow := "AND patient_id IN (SELECT patient_id FROM v WHERE counted)"
+	nw := newNarrowSQL
 	if full {
-		narrow = ""
+		nw = newFullSQL
 	}
-	return fmt.Sprintf(figuresSQL, uncountedSQL, narrow)
+	return fmt.Sprintf(figuresSQL, uncountedSQL, fmt.Sprintf(nw, uncountedSQL))
 }
 
 // upsertSQL stores the figures of $2..$3 for granularity $4: changed slots are updated,
@@ -126,11 +154,8 @@ type RollupResult struct {
 func (db *DB) RollupVisits(ctx context.Context, in RollupInput) (RollupResult, error) {
 	var res RollupResult
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if in.Timeout > 0 {
-			if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)",
-				fmt.Sprint(in.Timeout.Milliseconds())); err != nil {
-				return fmt.Errorf("set rollup timeout: %w", err)
-			}
+		if err := setRollupLimits(ctx, tx, in.Timeout); err != nil {
+			return err
 		}
 		var locked bool
 		if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock($1)",
@@ -160,6 +185,26 @@ func (db *DB) RollupVisits(ctx context.Context, in RollupInput) (RollupResult, e
 		return nil
 	})
 	return res, err
+}
+
+// RollupWorkMem is the work_mem a rollup transaction uses: a first run groups every
+// visit, and the default 4 MB would spill each aggregate to disk.
+const RollupWorkMem = "64MB"
+
+func setRollupLimits(ctx context.Context, tx pgx.Tx, timeout time.Duration) error {
+	// No timeout given keeps the connection's own statement_timeout.
+	var ms *string
+	if timeout > 0 {
+		v := fmt.Sprint(timeout.Milliseconds())
+		ms = &v
+	}
+	_, err := tx.Exec(ctx, `SELECT set_config('statement_timeout',
+	    coalesce($1::text, current_setting('statement_timeout')), true),
+	    set_config('work_mem', $2, true)`, ms, RollupWorkMem)
+	if err != nil {
+		return fmt.Errorf("set rollup limits: %w", err)
+	}
+	return nil
 }
 
 // readRollupState reads the state, consuming the visit change log: the rows deleted

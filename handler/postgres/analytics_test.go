@@ -72,7 +72,7 @@ func checkAgainstOracle(tb testing.TB, q analyticstest.Querier, loc *time.Locati
 func TestRollupEqualsGroupBy(t *testing.T) {
 	t.Parallel()
 	for _, zone := range []string{"America/New_York", "Europe/London", "Asia/Kolkata",
-		"Australia/Lord_Howe", "UTC"} {
+		"Australia/Lord_Howe", "America/Santiago", "Asia/Beirut", "UTC"} {
 		t.Run(zone, func(t *testing.T) {
 			t.Parallel()
 			seed := uint64(time.Now().UnixNano())
