@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Document categories.
@@ -84,12 +85,13 @@ var rules = []struct {
 func classify(text string, metadata ...string) Classification {
 	norm := normaliseForMatch(strings.Join(append(metadata, text[:cutPoint(text,
 		classifyWindow)]), "\n"))
+	matched := matchTerms(norm)
 	best := Classification{Category: CategoryOther, Evidence: []string{}}
 	for _, c := range rules {
 		var found []rule
 		score := 0
 		for _, r := range c.terms {
-			if containsTerm(norm, r.term) {
+			if matched[r.term] {
 				found = append(found, r)
 				score += r.weight
 			}
@@ -113,9 +115,23 @@ func normaliseForMatch(s string) string {
 	b.Grow(len(s) + 2)
 	b.WriteByte(' ')
 	space := true
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
-			b.WriteRune(unicode.ToLower(r))
+	for i := 0; i < len(s); {
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, nearly all of the text, skips the Unicode tables.
+			r, i = rune(asciiFold[c]), i+1
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				r = unicode.ToLower(r)
+			} else {
+				r = 0
+			}
+		}
+		if r != 0 {
+			b.WriteRune(r)
 			space = false
 		} else if !space {
 			b.WriteByte(' ')
@@ -128,8 +144,53 @@ func normaliseForMatch(s string) string {
 	return b.String()
 }
 
-func containsTerm(norm, term string) bool {
-	return strings.Contains(norm, " "+term+" ")
+// asciiFold maps the ASCII letters, digits and hyphen to their lower case
+// and every other ASCII byte to 0 (a word boundary).
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	t['-'] = '-'
+	return t
+}()
+
+// termsByFirstWord indexes the rules' terms by their first word.
+var termsByFirstWord = func() map[string][]string {
+	m := map[string][]string{}
+	for _, c := range rules {
+		for _, r := range c.terms {
+			first, _, _ := strings.Cut(r.term, " ")
+			if !slices.Contains(m[first], r.term) {
+				m[first] = append(m[first], r.term)
+			}
+		}
+	}
+	return m
+}()
+
+// matchTerms returns the terms found in norm (a normaliseForMatch result)
+// on word boundaries, as strings.Contains(norm, " "+term+" ") would, but
+// in one pass over its words instead of one search per term.
+func matchTerms(norm string) map[string]bool {
+	found := map[string]bool{}
+	for i := 0; i+1 < len(norm); {
+		start := i + 1 // norm's words are single-space separated and framed
+		end := start + strings.IndexByte(norm[start:], ' ')
+		if end < start {
+			break
+		}
+		for _, term := range termsByFirstWord[norm[start:end]] {
+			rest := norm[start:]
+			if len(rest) > len(term) && rest[len(term)] == ' ' && rest[:len(term)] == term {
+				found[term] = true
+			}
+		}
+		i = end
+	}
+	return found
 }
 
 // cutPoint returns the largest index ≤ n that falls on a rune boundary.

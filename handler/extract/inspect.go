@@ -140,6 +140,8 @@ func inspectContent(ctx context.Context, res *Result, data []byte, opts Options,
 	if cut {
 		res.AddWarning(WarnTextTruncated)
 	}
+	// Dates and MRNs are substrings of the text: all must be detached.
+	clean = detach(clean, data)
 	res.Text = clean
 	if clean != "" {
 		res.TextSource = source

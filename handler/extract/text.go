@@ -88,22 +88,25 @@ func decoderFor(enc string) encoding.Encoding {
 }
 
 // inspectText detects the encoding of a plain-text file and decodes it to
-// UTF-8 (still to be cleaned by cleanText).
+// UTF-8 (still to be cleaned by cleanText). Valid UTF-8, by far the most
+// common case, is not transcoded or copied: the text is then a view of
+// data (see viewString), and what Inspect keeps of it is copied by detach.
 func inspectText(data []byte) (*TextInfo, string, error) {
 	enc, bom := detectEncoding(data)
-	dec := decoderFor(enc)
-	if (enc == EncodingUTF16LE || enc == EncodingUTF16BE) && !bom {
-		// ExpectBOM falls back to the given endianness when the BOM is absent.
-		dec = unicode.UTF16(map[string]unicode.Endianness{
-			EncodingUTF16LE: unicode.LittleEndian, EncodingUTF16BE: unicode.BigEndian,
-		}[enc], unicode.IgnoreBOM)
-	}
-	out, err := dec.NewDecoder().Bytes(data)
-	if err != nil {
-		return nil, "", errCorrupt("decode %s text: %v", enc, err)
-	}
-	text := string(out)
 	info := &TextInfo{Encoding: enc, HasBOM: bom, NULBytes: bytes.Count(data, []byte{0})}
+	var text string
+	switch {
+	case enc == EncodingUTF8 && !bom:
+		text = viewString(data) // detectEncoding checked it is valid
+	case enc == EncodingUTF8 && utf8.Valid(data[3:]):
+		text = viewString(data[3:])
+	default:
+		out, err := textDecoder(enc, bom).Bytes(data)
+		if err != nil {
+			return nil, "", errCorrupt("decode %s text: %v", enc, err)
+		}
+		text = viewString(out) // out is ours and never changes
+	}
 	info.Lines = strings.Count(text, "\n")
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		info.Lines++
@@ -111,56 +114,16 @@ func inspectText(data []byte) (*TextInfo, string, error) {
 	return info, text, nil
 }
 
-// cleanText makes s safe for a PostgreSQL text column and for display:
-// valid UTF-8, CRLF and CR turned into LF, no NUL, no other C0 or C1
-// control characters and no BOMs (tab and newline kept; bidi controls kept,
-// they are ordinary characters of right-to-left text). It cuts the result
-// at maxBytes on a character boundary. repaired reports removed bytes;
-// cut reports truncation.
-func cleanText(s string, maxBytes int) (clean string, repaired, cut bool) {
-	if len(s) <= maxBytes && alreadyClean(s) {
-		return s, false, false
+// textDecoder returns the decoder of enc; the UTF-16 decoders strip a BOM
+// when there is one and otherwise read the detected byte order. UTF-8 with
+// a BOM but invalid bytes comes here too: they become U+FFFD.
+func textDecoder(enc string, bom bool) *encoding.Decoder {
+	dec := decoderFor(enc)
+	if (enc == EncodingUTF16LE || enc == EncodingUTF16BE) && !bom {
+		// ExpectBOM falls back to the given endianness when the BOM is absent.
+		dec = unicode.UTF16(map[string]unicode.Endianness{
+			EncodingUTF16LE: unicode.LittleEndian, EncodingUTF16BE: unicode.BigEndian,
+		}[enc], unicode.IgnoreBOM)
 	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var b strings.Builder
-	b.Grow(min(len(s), maxBytes))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			repaired = true
-			continue
-		case r == '\r':
-			r = '\n'
-		case r == '\n' || r == '\t':
-		case r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0xFEFF:
-			repaired = true
-			continue
-		}
-		if b.Len()+utf8.RuneLen(r) > maxBytes {
-			cut = true
-			break
-		}
-		b.WriteRune(r)
-	}
-	return b.String(), repaired, cut
-}
-
-// alreadyClean reports, with one byte scan, whether s needs no cleaning:
-// valid UTF-8 without control bytes (other than tab and newline), DEL, C1
-// controls (UTF-8 C2 80–9F) or BOMs (EF BB BF).
-func alreadyClean(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x20 && c != '\n' && c != '\t', c == 0x7F:
-			return false
-		case c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
-			return false
-		case c == 0xEF && strings.HasPrefix(s[i:], "\uFEFF"):
-			return false
-		}
-	}
-	return utf8.ValidString(s)
+	return dec.NewDecoder()
 }
