@@ -60,8 +60,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ["app/**/*.tsx"],
-    rules: {},
+    // node:test's describe/test return promises the runner itself awaits.
+    files: ["e2e/**/*.ts"],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["describe", "test", "it", "suite"] },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["scripts/**/*.mjs", "*.mjs"],

@@ -12,5 +12,7 @@ export default defineConfig({
     include: ["**/*.test.{ts,tsx}"],
     exclude: ["node_modules/**", "e2e/**", ".e2e-build/**", "out/**", ".next/**"],
     restoreMocks: true,
+    // jsdom renders on a 2-core machine are slow; tests assert behaviour, never speed.
+    testTimeout: 30_000,
   },
 });

@@ -22,10 +22,19 @@ export function AuditTable({ entries, showPatient }: { entries: readonly AuditEn
       {entries.map((e) => (
         <tr key={e.id}>
           <Td className="whitespace-nowrap">{formatInstant(e.at)}</Td>
-          <Td>{e.staffEmail ?? e.staffId ?? "—"}</Td>
-          <Td>{e.action}</Td>
+          <Td>
+            {e.actorUserId ?? e.actorStaffId ?? "—"}
+            {e.actorRole ? <span className="block text-xs text-slate-600">{e.actorRole}</span> : null}
+          </Td>
+          <Td>
+            {e.action}
+            {e.objectType ? <span className="block text-xs text-slate-600">{e.objectType}</span> : null}
+          </Td>
           {showPatient ? <Td className="font-mono text-xs">{e.patientId ?? "—"}</Td> : null}
-          <Td>{e.outcome}</Td>
+          <Td>
+            {e.outcome}
+            {e.reason ? <span className="block text-xs text-slate-600">{e.reason}</span> : null}
+          </Td>
         </tr>
       ))}
     </Table>

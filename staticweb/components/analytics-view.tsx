@@ -17,8 +17,10 @@ import {
 } from "recharts";
 import { useApi } from "@/hooks/use-api";
 import { describeError } from "@/lib/api/problem";
-import { granularityValues, type Count, type Granularity, type VisitTrends } from "@/lib/api/schemas";
+import { granularityValues, type Granularity, type VisitTrends } from "@/lib/api/schemas";
+import type { Sex } from "@/lib/api/schemas";
 import { addDays, todayLocal } from "@/lib/dates";
+import { sexLabels } from "@/lib/patient-format";
 import { Require } from "./require";
 import { Alert } from "./ui/alert";
 import { Card } from "./ui/card";
@@ -31,7 +33,13 @@ import { Table, Td } from "./ui/table";
 const ink = "#0b6158";
 const second = "#7c3aed";
 
-function CountBars({ title, data }: { title: string; data: readonly Count[] }): ReactElement {
+/** One labelled count, as the bar charts and their tables show it. */
+interface Count {
+  label: string;
+  count: number;
+}
+
+function CountBars({ title, data, unit }: { title: string; data: readonly Count[]; unit: string }): ReactElement {
   return (
     <figure>
       <figcaption className="mb-2 text-sm font-medium">{title}</figcaption>
@@ -47,7 +55,7 @@ function CountBars({ title, data }: { title: string; data: readonly Count[] }): 
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <Table caption={title} head={["Group", "Patients"]}>
+      <Table caption={title} head={["Group", unit]}>
         {data.map((d) => (
           <tr key={d.label}>
             <Td>{d.label}</Td>
@@ -57,6 +65,10 @@ function CountBars({ title, data }: { title: string; data: readonly Count[] }): 
       </Table>
     </figure>
   );
+}
+
+function sexName(s: string): string {
+  return s in sexLabels ? sexLabels[s as Sex] : s;
 }
 
 function PatientStatsCard(): ReactElement {
@@ -77,21 +89,30 @@ function PatientStatsCard(): ReactElement {
           <dt className="text-xs uppercase text-slate-600">Active (visit in 12 months)</dt>
           <dd className="text-2xl font-semibold tabular-nums">{s.active}</dd>
         </div>
+        <div>
+          <dt className="text-xs uppercase text-slate-600">Archived</dt>
+          <dd className="text-2xl font-semibold tabular-nums">{s.archived}</dd>
+        </div>
+        <div>
+          <dt className="text-xs uppercase text-slate-600">Ages as of</dt>
+          <dd className="text-2xl font-semibold tabular-nums">{s.asOf}</dd>
+        </div>
       </dl>
       <div className="grid gap-8 md:grid-cols-2">
-        <CountBars title="Age bands" data={s.ageBands} />
-        <CountBars title="Sex" data={s.sex} />
+        <CountBars title="Age bands" unit="Patients" data={s.ageBands.map((b) => ({ label: b.band, count: b.patients }))} />
+        <CountBars title="Sex" unit="Patients" data={Object.entries(s.bySex).map(([label, count]) => ({ label: sexName(label), count }))} />
       </div>
     </Card>
   );
 }
 
 function TrendsChart({ trends }: { trends: VisitTrends }): ReactElement {
-  const data = trends.series.map((p) => ({ ...p, movingAverage: p.movingAverage ?? undefined }));
+  const data = trends.points;
   return (
     <figure>
       <figcaption className="mb-2 text-sm font-medium">
-        Visits per period (solid line with dots) and moving average (dashed line with squares)
+        Visits per {trends.granularity} (solid line, filled dots) and {trends.movingAverageWindow}-period moving
+        average (dashed line, hollow dots)
       </figcaption>
       <div className="h-72" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 800, height: 288 }}>
@@ -101,7 +122,7 @@ function TrendsChart({ trends }: { trends: VisitTrends }): ReactElement {
             <YAxis allowDecimals={false} tick={{ fill: "#334155", fontSize: 12 }} />
             <Tooltip />
             <Legend />
-            <Line type="monotone" dataKey="total" name="Visits" stroke={ink} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+            <Line type="monotone" dataKey="visits" name="Visits" stroke={ink} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
             <Line
               type="monotone"
               dataKey="movingAverage"
@@ -135,11 +156,11 @@ function TrendsChart({ trends }: { trends: VisitTrends }): ReactElement {
         </ResponsiveContainer>
       </div>
       <Table caption="Visit trends" showCaption head={["Period", "Visits", "Moving average", "Unique patients", "New", "Returning"]}>
-        {trends.series.map((p) => (
+        {trends.points.map((p) => (
           <tr key={p.period}>
             <Td>{p.period}</Td>
-            <Td className="tabular-nums">{p.total}</Td>
-            <Td className="tabular-nums">{p.movingAverage === null ? "—" : p.movingAverage.toFixed(1)}</Td>
+            <Td className="tabular-nums">{p.visits}</Td>
+            <Td className="tabular-nums">{p.movingAverage.toFixed(1)}</Td>
             <Td className="tabular-nums">{p.uniquePatients}</Td>
             <Td className="tabular-nums">{p.newPatients}</Td>
             <Td className="tabular-nums">{p.returningPatients}</Td>
@@ -180,7 +201,18 @@ function TrendsCard(): ReactElement {
       {trends.data ? (
         <div className="space-y-8">
           <TrendsChart trends={trends.data} />
-          {trends.data.topReasons.length > 0 ? <CountBars title="Top visit reasons" data={trends.data.topReasons} /> : null}
+          {trends.data.rolledUpThrough ? (
+            <p className="text-xs text-slate-600">
+              Nightly figures through {trends.data.rolledUpThrough}; later days are computed live.
+            </p>
+          ) : null}
+          {trends.data.topReasons.length > 0 ? (
+            <CountBars
+              title="Top visit reasons"
+              unit="Visits"
+              data={trends.data.topReasons.map((r) => ({ label: r.reason || r.code || "(none)", count: r.visits }))}
+            />
+          ) : null}
         </div>
       ) : null}
     </Card>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, type SyntheticEvent, type ReactElement } from "react";
 import { useApi } from "@/hooks/use-api";
 import type { AuditQuery } from "@/lib/api/client";
+import { addDays } from "@/lib/dates";
 import { AuditResults } from "./access-history";
 import { Require } from "./require";
 import { Button } from "./ui/button";
@@ -11,6 +12,12 @@ import { Card } from "./ui/card";
 import { SelectField, TextField } from "./ui/field";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The instant a local calendar day starts (the API filters on instants). */
+function localDayStart(date: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1).toISOString();
+}
 
 /** The audit log by patient (opaque id) or by staff member, over a date range. */
 export function AuditAdmin(): ReactElement {
@@ -41,8 +48,8 @@ function AuditAdminInner(): ReactElement {
     const q: AuditQuery = {};
     if (pid !== "") q.patientId = pid;
     if (staffId !== "") q.staffId = staffId;
-    if (from !== "") q.from = from;
-    if (to !== "") q.to = to;
+    if (from !== "") q.from = localDayStart(from);
+    if (to !== "") q.to = localDayStart(addDays(to, 1));
     setQuery(q);
   };
   const staffOptions = [

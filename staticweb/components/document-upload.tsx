@@ -5,7 +5,7 @@ import { useCallback, useRef, useState, type DragEvent, type ReactElement } from
 import { useApi } from "@/hooks/use-api";
 import { describeError } from "@/lib/api/problem";
 import type { AppConfig } from "@/lib/api/schemas";
-import { checkFile, formatBytes, putBlob, UploadError } from "@/lib/api/upload";
+import { checkFile, declaredType, formatBytes, putBlob, UploadError } from "@/lib/api/upload";
 import { Badge } from "./ui/badge";
 import { ProgressBar } from "./ui/progress-bar";
 
@@ -45,13 +45,15 @@ function UploadArea({ patientId, limits }: { patientId: string; limits: AppConfi
   const uploadOne = useCallback(
     async (file: File, key: string): Promise<void> => {
       try {
+        const contentType = declaredType(file, limits) ?? file.type;
         const intent = await api.createUpload(patientId, {
-          name: file.name,
-          contentType: file.type,
+          fileName: file.name,
+          contentType,
           size: file.size,
         });
         await qc.invalidateQueries({ queryKey: ["documents", patientId] });
-        await putBlob(intent.uploadUrl, file, (p) => patch(key, { progress: p })).done;
+        const headers = { ...limits.uploadHeaders, ...intent.uploadHeaders, "Content-Type": contentType };
+        await putBlob(intent.uploadUrl, file, headers, (p) => patch(key, { progress: p })).done;
         patch(key, { phase: "uploaded", progress: 1 });
         await qc.invalidateQueries({ queryKey: ["documents", patientId] });
       } catch (err) {
@@ -59,7 +61,7 @@ function UploadArea({ patientId, limits }: { patientId: string; limits: AppConfi
         patch(key, { phase: "failed", message });
       }
     },
-    [api, patientId, patch, qc],
+    [api, patientId, patch, qc, limits],
   );
 
   const addFiles = useCallback(
@@ -110,7 +112,7 @@ function UploadArea({ patientId, limits }: { patientId: string; limits: AppConfi
             ref={input}
             type="file"
             multiple
-            accept={limits.allowedContentTypes.join(",")}
+            accept={[...limits.allowedTypes, ...limits.allowedExtensions].join(",")}
             className="sr-only"
             onChange={(e) => {
               addFiles([...(e.target.files ?? [])]);

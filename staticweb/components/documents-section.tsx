@@ -8,7 +8,7 @@ import { ApiError, describeError } from "@/lib/api/problem";
 import type { DocumentSummary } from "@/lib/api/schemas";
 import { formatBytes } from "@/lib/api/upload";
 import { formatInstant } from "@/lib/dates";
-import { DocumentDetailPanel } from "./document-detail";
+import { categoryLabel, DocumentDetailPanel } from "./document-detail";
 import { DocumentStatusBadge, isSettled } from "./document-status";
 import { DocumentUpload } from "./document-upload";
 import { Alert } from "./ui/alert";
@@ -55,12 +55,18 @@ export function DocumentsSection({ patientId }: { patientId: string }): ReactEle
             {docs.data.items.map((d) => (
               <Fragment key={d.id}>
                 <tr>
-                  <Td className="break-all font-medium">{d.name}</Td>
-                  <Td>{d.classification ?? d.contentType}</Td>
-                  <Td className="tabular-nums">{formatBytes(d.size)}</Td>
+                  <Td className="break-all font-medium">{d.fileName}</Td>
+                  <Td>{d.category ? categoryLabel(d.category) : (d.mediaType ?? d.contentType)}</Td>
+                  <Td className="tabular-nums">{formatBytes(d.sizeBytes ?? d.declaredSize)}</Td>
                   <Td className="whitespace-nowrap">{formatInstant(d.createdAt)}</Td>
                   <Td>
                     <DocumentStatusBadge status={d.status} />
+                    {d.reason ? <span className="block text-xs text-slate-600">{d.reason}</span> : null}
+                    {d.warnings.length > 0 ? (
+                      <span className="block text-xs text-amber-900">
+                        {d.warnings.length} warning{d.warnings.length > 1 ? "s" : ""}
+                      </span>
+                    ) : null}
                   </Td>
                   <Td className="whitespace-nowrap">
                     {can.documentContent && d.status === "ready" ? (
@@ -71,10 +77,10 @@ export function DocumentsSection({ patientId }: { patientId: string }): ReactEle
                           onClick={() => setOpen(open === d.id ? null : d.id)}
                         >
                           {open === d.id ? "Hide details" : "Details"}
-                          <span className="sr-only"> of {d.name}</span>
+                          <span className="sr-only"> of {d.fileName}</span>
                         </Button>
                         <a href={api.documentContentHref(d.id)} className="self-center text-sm">
-                          Download<span className="sr-only"> {d.name}</span>
+                          Download<span className="sr-only"> {d.fileName}</span>
                         </a>
                       </span>
                     ) : null}

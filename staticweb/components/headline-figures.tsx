@@ -30,7 +30,7 @@ export function HeadlineFigures(): ReactElement | null {
   });
   if (!can.analytics || !stats.data) return null;
   const s = stats.data;
-  const lastNew = s.newPatients.at(-1);
+  const lastNew = s.newPatients.points.at(-1);
   return (
     <section aria-labelledby="headline-heading" className="mb-6">
       <h2 id="headline-heading" className="sr-only">
@@ -40,7 +40,7 @@ export function HeadlineFigures(): ReactElement | null {
         <Figure label="Patients" value={s.total.toLocaleString()} />
         <Figure label="Active (12 months)" value={s.active.toLocaleString()} />
         {lastNew ? (
-          <Figure label={`New in ${lastNew.period}`} value={lastNew.count.toLocaleString()} />
+          <Figure label={`New since ${lastNew.period}`} value={lastNew.registered.toLocaleString()} />
         ) : null}
         {s.total > 0 ? (
           <Figure label="Active share" value={`${Math.round((s.active / s.total) * 100)}%`} />

@@ -23,32 +23,35 @@ function AddStaffForm(): ReactElement {
   const api = useApi();
   const qc = useQueryClient();
   const [email, setEmail] = useState("");
+  const [displayName, setDisplayName] = useState("");
   const [role, setRole] = useState<Role>("frontdesk");
-  const [errors, setErrors] = useState<Partial<Record<"email" | "role", string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<"email" | "role" | "displayName", string>>>({});
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
   const onSubmit = async (e: SyntheticEvent): Promise<void> => {
     e.preventDefault();
     setMessage(null);
     try {
-      const added = await api.addStaff({ email: email.trim(), role });
+      const added = await api.addStaff({ email: email.trim(), role, displayName: displayName.trim() });
       setEmail("");
+      setDisplayName("");
       setErrors({});
       setMessage({ tone: "success", text: `${added.email} was added as ${roleLabel(added.role)}.` });
       await qc.invalidateQueries({ queryKey: ["staff"] });
     } catch (err) {
-      setErrors(toFormErrors(err, (f) => (f === "email" || f === "role" ? f : null)));
+      setErrors(toFormErrors(err, (f) => (f === "email" || f === "role" || f === "displayName" ? f : null)));
       setMessage({ tone: "error", text: describeError(err) });
     }
   };
   return (
-    <form noValidate onSubmit={(e) => void onSubmit(e)} className="grid items-end gap-4 sm:grid-cols-[2fr_1fr_auto]" aria-label="Add staff member">
+    <form noValidate onSubmit={(e) => void onSubmit(e)} className="grid items-end gap-4 sm:grid-cols-[2fr_2fr_1fr_auto]" aria-label="Add staff member">
       <TextField label="Email" type="email" value={email} error={errors.email} autoComplete="off" onChange={(e) => setEmail(e.target.value)} />
+      <TextField label="Name" value={displayName} error={errors.displayName} autoComplete="off" onChange={(e) => setDisplayName(e.target.value)} />
       <SelectField label="Role" value={role} options={roleOptions} error={errors.role} onChange={(e) => setRole(e.target.value as Role)} />
       <Button type="submit" variant="primary">
         Add staff member
       </Button>
       {message ? (
-        <div className="sm:col-span-3">
+        <div className="sm:col-span-4">
           <Alert tone={message.tone} title={message.tone === "error" ? "Not added" : "Added"}>
             {message.text}
           </Alert>

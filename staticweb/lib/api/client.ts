@@ -14,7 +14,9 @@ import {
   patientStatsSchema,
   staffListSchema,
   staffSchema,
-  uploadIntentSchema,
+  documentUploadSchema,
+  importReportSchema,
+  importUploadSchema,
   visitPageSchema,
   visitSchema,
   visitTrendsSchema,
@@ -26,7 +28,13 @@ import {
   type DocumentDetail,
   type DocumentSummary,
   type Granularity,
+  type DocumentUpload,
   type ImportJob,
+  type ImportKind,
+  type ImportMapping,
+  type ImportReport,
+  type ImportRole,
+  type ImportUpload,
   type Me,
   type Page,
   type Patient,
@@ -35,7 +43,6 @@ import {
   type Role,
   type Sex,
   type Staff,
-  type UploadIntent,
   type Visit,
   type VisitStatus,
   type VisitTrends,
@@ -105,13 +112,19 @@ export interface AuditQuery {
   limit?: number;
 }
 
+/** Body of an upload request (documents and imports): display name, declared type, size. */
 export interface UploadRequest {
-  name: string;
+  fileName: string;
   contentType: string;
   size: number;
 }
 
-export type ImportFormat = "synthea-csv" | "patient-csv" | "fhir-bundle";
+/** Body of `POST /api/imports`: uploaded files by id (never a URL) and their roles. */
+export interface ImportCreate {
+  kind: ImportKind;
+  files: { uploadId: string; role: ImportRole }[];
+  mapping?: ImportMapping;
+}
 
 /** The subset of `fetch` the client needs; tests pass their own. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -168,7 +181,7 @@ export class ApiClient {
   ): Promise<Versioned<CreatedPatient>> {
     const res = await this.request("/api/patients", {
       method: "POST",
-      body: input,
+      body: withoutNulls(input),
       headers: { "Idempotency-Key": idempotencyKey },
     });
     return versioned(res, createdPatientSchema);
@@ -182,7 +195,7 @@ export class ApiClient {
   ): Promise<Versioned<Patient>> {
     const res = await this.request(`/api/patients/${seg(id)}`, {
       method: "PATCH",
-      body: changes,
+      body: nullsAsEmpty(changes),
       headers: { "If-Match": etag },
     });
     return versioned(res, patientSchema);
@@ -211,7 +224,7 @@ export class ApiClient {
   ): Promise<Versioned<Visit>> {
     const res = await this.request(`/api/patients/${seg(patientId)}/visits`, {
       method: "POST",
-      body: input,
+      body: withoutNulls(input),
       headers: { "Idempotency-Key": idempotencyKey },
     });
     return versioned(res, visitSchema);
@@ -229,7 +242,7 @@ export class ApiClient {
   ): Promise<Versioned<Visit>> {
     const res = await this.request(`/api/visits/${seg(id)}`, {
       method: "PATCH",
-      body: changes,
+      body: nullsAsEmpty(changes),
       headers: { "If-Match": etag },
     });
     return versioned(res, visitSchema);
@@ -239,7 +252,7 @@ export class ApiClient {
     return this.get("/api/staff", staffListSchema);
   }
 
-  async addStaff(input: { email: string; role: Role; displayName?: string }): Promise<Staff> {
+  async addStaff(input: { email: string; role: Role; displayName: string }): Promise<Staff> {
     const res = await this.request("/api/staff", { method: "POST", body: input });
     return staffSchema.parse(res.body);
   }
@@ -280,12 +293,12 @@ export class ApiClient {
     return `/api/documents/${seg(id)}/content`;
   }
 
-  async createUpload(patientId: string, file: UploadRequest): Promise<UploadIntent> {
+  async createUpload(patientId: string, file: UploadRequest): Promise<DocumentUpload> {
     const res = await this.request(`/api/patients/${seg(patientId)}/documents`, {
       method: "POST",
       body: file,
     });
-    return uploadIntentSchema.parse(res.body);
+    return documentUploadSchema.parse(res.body);
   }
 
   /** Patient statistics; null when analytics is not deployed. */
@@ -293,24 +306,40 @@ export class ApiClient {
     return this.optional("/api/analytics/patients", patientStatsSchema);
   }
 
-  async visitTrends(from: string, to: string, granularity: Granularity): Promise<VisitTrends | null> {
+  async visitTrends(
+    from: string,
+    to: string,
+    granularity: Granularity,
+  ): Promise<VisitTrends | null> {
     const qs = query({ from, to, granularity });
     return this.optional(`/api/analytics/visits${qs}`, visitTrendsSchema);
   }
 
-  /** Starts an import: the job answers with a SAS for the file; null when not deployed. */
-  async createImport(file: UploadRequest & { format: ImportFormat }): Promise<ImportJob | null> {
+  /** Asks for a SAS to upload one import file; null when imports are not deployed. */
+  async createImportUpload(file: UploadRequest): Promise<ImportUpload | null> {
     try {
-      const res = await this.request("/api/imports", { method: "POST", body: file });
-      return importJobSchema.parse(res.body);
+      const res = await this.request("/api/imports/uploads", { method: "POST", body: file });
+      return importUploadSchema.parse(res.body);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;
     }
   }
 
+  /** Creates the import job for files already uploaded. */
+  async createImport(job: ImportCreate): Promise<ImportJob> {
+    const res = await this.request("/api/imports", { method: "POST", body: job });
+    return importJobSchema.parse(res.body);
+  }
+
   async getImport(id: string): Promise<ImportJob> {
     return this.get(`/api/imports/${seg(id)}`, importJobSchema);
+  }
+
+  /** One page of an import's rejected and warned rows (line numbers and codes, no values). */
+  async importRejections(id: string, cursor: string | null): Promise<ImportReport> {
+    const qs = query({ cursor: cursor ?? undefined, limit: "50" });
+    return this.get(`/api/imports/${seg(id)}/rejections${qs}`, importReportSchema);
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
@@ -378,6 +407,27 @@ function versioned<S extends z.ZodType<{ version: number }>>(
   const value = schema.parse(res.body);
   const etag = res.headers.get("etag") ?? `"${value.version}"`;
   return { value, etag };
+}
+
+/** A create body: absent optional fields are left out (the API takes no nulls). */
+export function withoutNulls(v: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null || x === undefined) continue;
+    out[k] = x !== null && typeof x === "object" && !Array.isArray(x) ? withoutNulls(x as object) : x;
+  }
+  return out;
+}
+
+/** A PATCH body: a cleared optional field is sent as "" (the API's way to clear it). */
+export function nullsAsEmpty(v: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined) continue;
+    if (x === null) out[k] = k === "address" ? { lines: [], city: "", region: "", postalCode: "", country: "" } : "";
+    else out[k] = x !== null && typeof x === "object" && !Array.isArray(x) ? nullsAsEmpty(x as object) : x;
+  }
+  return out;
 }
 
 /** Encodes one path segment (ids are opaque, but never trust them to be URL-safe). */

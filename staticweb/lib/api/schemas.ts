@@ -132,11 +132,15 @@ export type Staff = z.infer<typeof staffSchema>;
 export const auditEntrySchema = z.object({
   id: z.string(),
   at: z.string(),
-  staffId: nullableString,
-  staffEmail: nullableString,
+  actorStaffId: nullableString,
+  actorUserId: nullableString,
+  actorRole: nullableString,
   action: z.string(),
+  objectType: nullableString,
+  objectId: nullableString,
   patientId: nullableString,
   outcome: z.string(),
+  reason: nullableString,
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
@@ -150,7 +154,10 @@ export const staffListSchema = z
 
 export const configSchema = z.object({
   maxUploadBytes: z.number().int().positive(),
-  allowedContentTypes: z.array(z.string()).min(1),
+  allowedTypes: z.array(z.string()).min(1),
+  allowedExtensions: z.array(z.string()).default([]),
+  maxFileNameLength: z.number().int().positive().default(255),
+  uploadHeaders: z.record(z.string(), z.string()).default({}),
 });
 export type AppConfig = z.infer<typeof configSchema>;
 
@@ -167,12 +174,19 @@ export type DocumentStatus = z.infer<typeof documentStatusSchema>;
 export const documentSummarySchema = z.object({
   id: z.string(),
   patientId: z.string(),
-  name: z.string(),
+  fileName: z.string(),
   contentType: z.string(),
-  size: z.number().int().nonnegative(),
+  mediaType: nullableString,
+  sizeBytes: z.number().int().nullish().transform((v) => v ?? null),
+  declaredSize: z.number().int().nonnegative(),
   status: documentStatusSchema,
+  reason: nullableString,
+  category: nullableString,
+  warnings: z.array(z.string()).default([]),
+  version: z.number().int(),
   createdAt: z.string(),
-  classification: nullableString,
+  processedAt: nullableString,
+  archivedAt: nullableString,
 });
 export type DocumentSummary = z.infer<typeof documentSummarySchema>;
 
@@ -181,70 +195,141 @@ export const documentPageSchema = z.object({
   nextCursor: nullableString,
 });
 
-export const documentDetailSchema = documentSummarySchema.extend({
+export const classificationSchema = z.object({
+  category: z.string(),
+  evidence: z.array(z.string()).default([]),
+  score: z.number(),
+});
+
+export const documentDetailSchema = documentSummarySchema.omit({ category: true }).extend({
+  sha256: nullableString,
+  detectedType: nullableString,
+  kind: nullableString,
+  duplicateOf: nullableString,
   metadata: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
-  classificationEvidence: z.array(z.string()).default([]),
-  warnings: z.array(z.string()).default([]),
   text: nullableString,
+  textSource: nullableString,
+  classification: classificationSchema.nullish().transform((v) => v ?? null),
+  dates: z.array(z.object({ text: z.string(), date: z.string() })).default([]),
+  mrns: z.array(z.string()).default([]),
 });
 export type DocumentDetail = z.infer<typeof documentDetailSchema>;
 
-export const uploadIntentSchema = z.object({
-  document: documentSummarySchema,
-  uploadUrl: z.url(),
+/** The answer to an upload request: where to PUT the bytes, and with which headers. */
+export const documentUploadSchema = z.object({
+  documentId: z.string(),
+  document: documentSummarySchema.omit({ category: true }),
+  uploadUrl: z.string().min(1),
+  uploadHeaders: z.record(z.string(), z.string()).default({}),
+  expiresAt: z.string(),
 });
-export type UploadIntent = z.infer<typeof uploadIntentSchema>;
-
-export const countSchema = z.object({ label: z.string(), count: z.number() });
-export type Count = z.infer<typeof countSchema>;
-
-export const patientStatsSchema = z.object({
-  total: z.number(),
-  active: z.number(),
-  newPatients: z.array(z.object({ period: z.string(), count: z.number() })).default([]),
-  ageBands: z.array(countSchema).default([]),
-  sex: z.array(countSchema).default([]),
-});
-export type PatientStats = z.infer<typeof patientStatsSchema>;
+export type DocumentUpload = z.infer<typeof documentUploadSchema>;
 
 export const granularityValues = ["day", "week", "month"] as const;
 export type Granularity = (typeof granularityValues)[number];
 
-export const visitTrendPointSchema = z.object({
-  period: z.string(),
+export const patientStatsSchema = z.object({
+  asOf: dateOnly,
   total: z.number(),
-  byStatus: z.record(z.string(), z.number()).default({}),
+  archived: z.number(),
+  active: z.number(),
+  deceased: z.number(),
+  ageBands: z.array(z.object({ band: z.string(), patients: z.number() })),
+  ageUnknown: z.number(),
+  bySex: z.record(z.string(), z.number()),
+  newPatients: z.object({
+    granularity: z.enum(granularityValues),
+    points: z.array(z.object({ period: dateOnly, registered: z.number(), firstVisits: z.number() })),
+  }),
+});
+export type PatientStats = z.infer<typeof patientStatsSchema>;
+
+export const reasonCountSchema = z.object({ code: z.string(), reason: z.string(), visits: z.number() });
+export type ReasonCount = z.infer<typeof reasonCountSchema>;
+
+export const visitTrendPointSchema = z.object({
+  period: dateOnly,
+  visits: z.number(),
+  movingAverage: z.number(),
   uniquePatients: z.number(),
   newPatients: z.number(),
   returningPatients: z.number(),
-  movingAverage: z.number().nullish().transform((v) => v ?? null),
+  byStatus: z.record(z.string(), z.number()).default({}),
 });
 export type VisitTrendPoint = z.infer<typeof visitTrendPointSchema>;
 
 export const visitTrendsSchema = z.object({
-  series: z.array(visitTrendPointSchema),
-  topReasons: z.array(countSchema).default([]),
+  from: dateOnly,
+  to: dateOnly,
+  granularity: z.enum(granularityValues),
+  movingAverageWindow: z.number().int(),
+  points: z.array(visitTrendPointSchema),
+  totals: z.object({ visits: z.number(), newPatients: z.number() }),
+  topReasons: z.array(reasonCountSchema).default([]),
+  rolledUpThrough: dateOnly.nullish().transform((v) => v ?? null),
 });
 export type VisitTrends = z.infer<typeof visitTrendsSchema>;
 
-export const importStatusValues = [
-  "pending_upload",
-  "queued",
-  "running",
-  "completed",
-  "failed",
-] as const;
+export const importKindValues = ["synthea_csv", "patient_csv", "fhir_bundle"] as const;
+export type ImportKind = (typeof importKindValues)[number];
+export const importRoleValues = ["patients", "encounters", "bundle"] as const;
+export type ImportRole = (typeof importRoleValues)[number];
+
+export const importUploadSchema = z.object({
+  uploadId: z.string(),
+  uploadUrl: z.string().min(1),
+  uploadHeaders: z.record(z.string(), z.string()).default({}),
+  expiresAt: z.string(),
+});
+export type ImportUpload = z.infer<typeof importUploadSchema>;
+
 export const importJobSchema = z.object({
   id: z.string(),
-  status: z.enum(importStatusValues),
-  fileName: nullableString,
-  rowsRead: z.number().default(0),
-  rowsLoaded: z.number().default(0),
-  rowsRejected: z.number().default(0),
-  rejections: z.array(z.object({ line: z.number(), reason: z.string() })).default([]),
-  uploadUrl: z.url().nullish().transform((v) => v ?? null),
+  kind: z.enum(importKindValues),
+  status: z.enum(["queued", "running", "succeeded", "failed"]),
+  files: z.array(z.object({ role: z.enum(importRoleValues), uploadId: z.string(), fileName: z.string() })),
+  progress: z.object({
+    rowsRead: z.number(),
+    rowsLoaded: z.number(),
+    rowsRejected: z.number(),
+    rowsWarned: z.number(),
+    patientsCreated: z.number(),
+    patientsMatched: z.number(),
+    visitsCreated: z.number(),
+    visitsMatched: z.number(),
+  }),
+  errorCode: nullableString,
+  createdAt: z.string(),
+  startedAt: nullableString,
+  finishedAt: nullableString,
 });
 export type ImportJob = z.infer<typeof importJobSchema>;
+
+export const importReportSchema = z.object({
+  items: z.array(
+    z.object({
+      file: z.number(),
+      role: z.enum(importRoleValues),
+      line: z.number().nullish().transform((v) => v ?? null),
+      entry: z.number().nullish().transform((v) => v ?? null),
+      severity: z.enum(["rejected", "warning"]),
+      code: z.string(),
+      field: nullableString,
+    }),
+  ),
+  nextCursor: nullableString,
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
+
+/** The CSV column headers of a generic patient CSV (ImportMapping). */
+export interface ImportMapping {
+  sourceId: string;
+  givenNames: string;
+  familyName: string;
+  birthDate: string;
+  sex: string;
+  dateFormat?: "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY" | "YYYYMMDD";
+}
 
 export const problemSchema = z.object({
   type: z.string().optional(),

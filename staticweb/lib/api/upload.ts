@@ -26,6 +26,7 @@ export class UploadError extends Error {
 export function putBlob(
   sasUrl: string,
   file: Blob,
+  headers: Readonly<Record<string, string>>,
   onProgress: ProgressListener,
   makeXhr: () => XMLHttpRequest = () => new XMLHttpRequest(),
 ): UploadHandle {
@@ -50,23 +51,65 @@ export function putBlob(
     });
   });
   xhr.open("PUT", sasUrl);
-  xhr.setRequestHeader("x-ms-blob-type", "BlockBlob");
-  xhr.setRequestHeader("Content-Type", file.type === "" ? "application/octet-stream" : file.type);
+  const all: Record<string, string> = {
+    "x-ms-blob-type": "BlockBlob",
+    "Content-Type": file.type === "" ? "application/octet-stream" : file.type,
+    ...headers,
+  };
+  for (const [k, v] of Object.entries(all)) xhr.setRequestHeader(k, v);
   xhr.send(file);
   return { done, abort: () => xhr.abort() };
 }
 
-/** Checks a file against the published limits before anything is sent. */
-export function checkFile(
-  file: { name: string; size: number; type: string },
-  limits: { maxUploadBytes: number; allowedContentTypes: readonly string[] },
-): string | null {
+/** Upload limits as `GET /api/config` publishes them. */
+export interface UploadLimits {
+  maxUploadBytes: number;
+  allowedTypes: readonly string[];
+  allowedExtensions: readonly string[];
+  maxFileNameLength: number;
+}
+
+const typeByExtension: Readonly<Record<string, string>> = {
+  ".pdf": "application/pdf",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".png": "image/png",
+  ".tif": "image/tiff",
+  ".tiff": "image/tiff",
+  ".heic": "image/heic",
+  ".webp": "image/webp",
+  ".gif": "image/gif",
+  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  ".txt": "text/plain",
+};
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot < 0 ? "" : name.slice(dot).toLowerCase();
+}
+
+/**
+ * The content type to declare for a file: the browser's when allowed, else the one its
+ * extension implies (browsers leave HEIC and some others blank). Null when not allowed.
+ */
+export function declaredType(file: { name: string; type: string }, limits: UploadLimits): string | null {
+  if (file.type !== "" && limits.allowedTypes.includes(file.type)) return file.type;
+  const ext = extensionOf(file.name);
+  const byExt = typeByExtension[ext];
+  const extOk = limits.allowedExtensions.length === 0 || limits.allowedExtensions.includes(ext);
+  if (byExt !== undefined && extOk && limits.allowedTypes.includes(byExt)) return byExt;
+  return null;
+}
+
+/** Checks a file against the published limits before anything is sent; null when fine. */
+export function checkFile(file: { name: string; size: number; type: string }, limits: UploadLimits): string | null {
   if (file.size === 0) return "The file is empty.";
   if (file.size > limits.maxUploadBytes) {
     return `The file is larger than the limit of ${formatBytes(limits.maxUploadBytes)}.`;
   }
-  if (!limits.allowedContentTypes.includes(file.type)) {
-    return `Files of type ${file.type === "" ? "unknown" : file.type} are not accepted.`;
+  if (file.name.length > limits.maxFileNameLength) return "The file name is too long.";
+  if (declaredType(file, limits) === null) {
+    return `Files of type ${file.type === "" ? extensionOf(file.name) || "unknown" : file.type} are not accepted.`;
   }
   return null;
 }
