@@ -73,12 +73,23 @@ test-go: app $(DEVHOST)
 	@bash handler/devenv/with-azurite.sh go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-web
-test-web:
-	@echo "test-web: no web tests yet"
+test-web: npm-deps
+	cd staticweb && npm run typecheck && npm run lint && npm test && npm run build
+
+# End-to-end tests of the UI in Debian's chromium against a running app at PT_E2E_BASE_URL
+# (the specs skip, loudly, without it). Installs chromium when missing and we are root.
+.PHONY: test-web-e2e
+test-web-e2e: npm-deps
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "test-web-e2e: chromium is missing; run as root: apt-get install -y chromium"; \
+	    exit 1; fi; \
+	fi
+	cd staticweb && npm run e2e
 
 .PHONY: web-build
-web-build:
-	@echo "web-build: no web UI yet"
+web-build: npm-deps
+	cd staticweb && npm run build
 
 # Offline validation of terraform/ and .github/, the deployment package and the mutation
 # suite (.ci/infra/test-infra.sh). Builds OpenTofu and azurerm once into $(PT_TOOLS_DIR).
