@@ -144,7 +144,8 @@ func TestCleanup(t *testing.T) {
 	if n := tableCount(t, db, "documents"); n != 5 {
 		t.Errorf("%d documents left, want 5 (all but the two expired requests)", n)
 	}
-	if _, err := db.FindDocument(context.Background(), uuid.MustParse(expiredNoBlob[37:])); err == nil {
+	gone := uuid.MustParse(expiredNoBlob[37:])
+	if _, err := db.FindDocument(context.Background(), gone); err == nil {
 		t.Errorf("expired request without blob still there")
 	}
 	if n := tableCount(t, db, "outbox"); n != 2 {
@@ -182,7 +183,8 @@ func TestCleanupWithoutStorage(t *testing.T) {
 	db := openDB(t)
 	j := &jobs.Cleanup{DB: db, Retention: jobs.Retention{UploadGrace: time.Hour,
 		Events: time.Hour}}
-	if r := invoke(t, jobs.CleanupName, j.Handle, timerVariants(t)["FirstRunLast0001"]); r.Status != http.StatusOK {
+	r := invoke(t, jobs.CleanupName, j.Handle, timerVariants(t)["FirstRunLast0001"])
+	if r.Status != http.StatusOK {
 		t.Fatalf("reply %d %s", r.Status, r.raw)
 	}
 }
