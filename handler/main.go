@@ -37,6 +37,8 @@ func main() {
 		Str("version", version).Logger()
 	if err := run(ctx, os.Args[1:], os.Getenv, log); err != nil {
 		log.Error().Err(err).Msg("stopped")
+		// stderr lines are logged by the host at Error level; stdout lines only as Information.
+		fmt.Fprintf(os.Stderr, "patient-tracker: %v\n", err)
 		// Any non-zero code makes the Functions host restart the handler; 0 would not.
 		os.Exit(1)
 	}
@@ -88,9 +90,6 @@ func serve(ctx context.Context, cfg Config, log zerolog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.EnsureFirstAdmin(ctx, cfg.FirstAdminEmail); err != nil {
-		log.Warn().Err(err).Msg("first admin not ensured; will not retry until restart")
-	}
 
 	mux := http.NewServeMux()
 	var opts []api.Option
@@ -120,6 +119,8 @@ func serve(ctx context.Context, cfg Config, log zerolog.Logger) error {
 		}}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Database work at start-up never delays the host's GET /.
+	go ensureFirstAdmin(ctx, db, cfg.FirstAdminEmail, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -133,6 +134,27 @@ func serve(ctx context.Context, cfg Config, log zerolog.Logger) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// ensureFirstAdmin adds the configured first admin, retrying while the database is
+// unreachable, so a new deployment is never locked out by a slow database at start.
+func ensureFirstAdmin(ctx context.Context, db *postgres.DB, email string,
+	log zerolog.Logger) {
+	if email == "" {
+		return
+	}
+	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+		err := db.EnsureFirstAdmin(ctx, email)
+		if err == nil {
+			return
+		}
+		log.Warn().Err(err).Dur("retry_in", wait).Msg("first admin not ensured yet")
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
 }
 
 // wireFunc connects one feature: it returns the API options the feature adds, registers
