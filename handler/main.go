@@ -5,6 +5,7 @@
 //	patient-tracker migrate        apply the embedded database migrations
 //	patient-tracker seed-demo      load the generated demo clinic (development only;
 //	                               --staff-only adds just the dev staff)
+//	patient-tracker import DIR     load a folder of Synthea CSV, FHIR or patient CSV files
 //	patient-tracker verify-audit   check the audit log's hash chain
 package main
 
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string,
 	case "import":
 		return importFolder(ctx, cfg, log, args[1:], stdout)
 	default:
-		return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, verify-audit)", command)
+		return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, import, verify-audit)", command)
 	}
 }
 
