@@ -31,6 +31,11 @@ const (
 	ProcessDocumentPath    = "documents/{patientId}/{documentId}"
 )
 
+// DefaultTextBytes is the most extracted text a document keeps (about 500 pages) when
+// Limits.MaxTextBytes is not set: more is cut with the text_truncated warning. It
+// bounds the row, the API's answer and the database write.
+const DefaultTextBytes = 1 << 20
+
 // DefaultMaxAttempts is the host's extensions.blobs.poisonBlobThreshold (host.json).
 const DefaultMaxAttempts = 5
 
@@ -39,7 +44,8 @@ const DefaultMaxAttempts = 5
 type DocumentProcessor struct {
 	DB    *postgres.DB
 	Store *blobstore.Store
-	// Limits bound the inspection; MaxBytes should be the published upload limit.
+	// Limits bound the inspection; MaxBytes should be the published upload limit and
+	// MaxTextBytes defaults to DefaultTextBytes.
 	Limits extract.Limits
 	// OCR reads documents without a text layer (nil: the simulated engine).
 	OCR extract.OCR
@@ -153,7 +159,11 @@ func (p *DocumentProcessor) decide(ctx context.Context, st *postgres.ProcessingS
 			warnings = append(warnings, document.WarnMalwareNotScanned)
 		}
 	}
-	opts := extract.Options{Limits: p.Limits, OCR: p.OCR, PatientMRN: st.PatientMRN,
+	lim := p.Limits
+	if lim.MaxTextBytes == 0 {
+		lim.MaxTextBytes = DefaultTextBytes
+	}
+	opts := extract.Options{Limits: lim, OCR: p.OCR, PatientMRN: st.PatientMRN,
 		IsMRN: func(s string) bool { _, ok := patient.ParseMRN(s); return ok }}
 	r, err := extract.Inspect(ctx, content, extract.Declared{FileName: d.FileName,
 		ContentType: d.DeclaredType, Size: d.DeclaredSize}, opts)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -112,7 +113,7 @@ func (db *DB) FinishProcessing(ctx context.Context, actor audit.Actor, id uuid.U
 		}
 		applied = true
 		d, err = scanDocument(tx.QueryRow(ctx,
-			`SELECT `+documentColumns+` FROM documents d WHERE d.id = $1`, id))
+			`SELECT `+documentColumnsNoText+` FROM documents d WHERE d.id = $1`, id))
 		if err != nil {
 			return err
 		}
@@ -126,6 +127,10 @@ func (db *DB) FinishProcessing(ctx context.Context, actor audit.Actor, id uuid.U
 	}
 	return d, applied, nil
 }
+
+// documentColumnsNoText reads a document without its (large) extracted text.
+var documentColumnsNoText = strings.Replace(documentColumns,
+	"coalesce(d.extracted_text, '')", "''", 1)
 
 var outcomeEventType = map[document.Status]string{
 	document.StatusReady:       EventDocumentReady,

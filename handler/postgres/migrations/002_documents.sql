@@ -50,6 +50,16 @@ CREATE TABLE documents (
   CHECK (duplicate_of IS NULL OR duplicate_of <> id)
 );
 
+-- Extracted text is large and written once: lz4 compresses it several times faster than
+-- the default pglz. A server built without lz4 keeps pglz.
+DO $$
+BEGIN
+  ALTER TABLE documents ALTER COLUMN extracted_text SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+  RAISE NOTICE 'lz4 is not available; extracted_text keeps the default compression';
+END
+$$;
+
 CREATE INDEX documents_patient ON documents (patient_id, created_at DESC, id DESC);
 CREATE INDEX documents_patient_sha256 ON documents (patient_id, sha256)
   WHERE sha256 IS NOT NULL;
