@@ -50,7 +50,7 @@ func newProcEnv(t testing.TB) *procEnv {
 func (e *procEnv) patient() uuid.UUID {
 	e.t.Helper()
 	p := &patient.Patient{GivenNames: "Ann", FamilyName: "Lee", Sex: patient.Sex("female"),
-		BirthDate: patient.DateOf(time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC)),
+		BirthDate:   patient.DateOf(time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC)),
 		Identifiers: []patient.Identifier{}}
 	if _, err := e.db.CreatePatient(context.Background(), audit.System("test", ""), p); err != nil {
 		e.t.Fatal(err)
