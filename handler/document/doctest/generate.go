@@ -189,6 +189,32 @@ func TIFF(r *rand.Rand, w, h, block int) []byte {
 	return b.Bytes()
 }
 
+// The fixed parts of a minimal Word document.
+const (
+	xmlHead = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`
+	nsW     = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+	nsCP    = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+	nsRel   = "http://schemas.openxmlformats.org/package/2006/relationships"
+	relDoc  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/" +
+		"officeDocument"
+	relCore = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/" +
+		"core-properties"
+	ctMain = "application/vnd.openxmlformats-officedocument.wordprocessingml.document." +
+		"main+xml"
+
+	contentTypesXML = xmlHead +
+		`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.` +
+		`relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/word/document.xml" ContentType="` + ctMain + `"/>` +
+		`<Override PartName="/docProps/core.xml" ContentType="application/` +
+		`vnd.openxmlformats-package.core-properties+xml"/></Types>`
+	relsXML = xmlHead + `<Relationships xmlns="` + nsRel + `">` +
+		`<Relationship Id="rId1" Type="` + relDoc + `" Target="word/document.xml"/>` +
+		`<Relationship Id="rId2" Type="` + relCore + `" Target="docProps/core.xml"/>` +
+		`</Relationships>`
+)
+
 // DOCX returns a Word document with the given title and paragraphs.
 func DOCX(title string, paragraphs []string) []byte {
 	var body strings.Builder
@@ -197,25 +223,14 @@ func DOCX(title string, paragraphs []string) []byte {
 			"</w:t></w:r></w:p>")
 	}
 	parts := []struct{ name, text string }{
-		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
-			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
-			`<Default Extension="xml" ContentType="application/xml"/>` +
-			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>` +
-			`<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
-			`</Types>`},
-		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
-			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>` +
-			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
-			`</Relationships>`},
-		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
-			`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
-			`<w:body>` + body.String() + `</w:body></w:document>`},
-		{"docProps/core.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
-			`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ` +
-			`xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>` + html.EscapeString(title) +
-			`</dc:title><dc:creator>Generated</dc:creator></cp:coreProperties>`},
+		{"[Content_Types].xml", contentTypesXML},
+		{"_rels/.rels", relsXML},
+		{"word/document.xml", xmlHead + `<w:document xmlns:w="` + nsW + `"><w:body>` +
+			body.String() + `</w:body></w:document>`},
+		{"docProps/core.xml", xmlHead + `<cp:coreProperties xmlns:cp="` + nsCP +
+			`" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>` +
+			html.EscapeString(title) + `</dc:title><dc:creator>Generated</dc:creator>` +
+			`</cp:coreProperties>`},
 	}
 	var b bytes.Buffer
 	z := zip.NewWriter(&b)

@@ -20,13 +20,15 @@ func TestGeneratorsMakeReadableDocuments(t *testing.T) {
 		data        []byte
 		check       func(t *testing.T, res extract.Result)
 	}{
-		{"text pdf", extract.TypePDF, TextPDF(r, 3, sentence, 20), func(t *testing.T, res extract.Result) {
+		{"text pdf", extract.TypePDF, TextPDF(r, 3, sentence, 20), func(t *testing.T,
+			res extract.Result) {
 			if res.PDF == nil || res.PDF.Pages != 3 || !res.PDF.HasTextLayer ||
 				!strings.Contains(res.Text, "quick brown fox") {
 				t.Errorf("pdf facts %+v text %.80q", res.PDF, res.Text)
 			}
 		}},
-		{"scan pdf", extract.TypePDF, ScanPDF(2, JPEG(r, 60, 80, 0, 4)), func(t *testing.T, res extract.Result) {
+		{"scan pdf", extract.TypePDF, ScanPDF(2, JPEG(r, 60, 80, 0, 4)), func(t *testing.T,
+			res extract.Result) {
 			if res.PDF == nil || res.PDF.Pages != 2 || res.PDF.HasTextLayer || res.OCR == nil {
 				t.Errorf("scan facts %+v ocr %+v", res.PDF, res.OCR)
 			}
@@ -44,7 +46,8 @@ func TestGeneratorsMakeReadableDocuments(t *testing.T) {
 			}
 		}},
 		{"tiff", extract.TypeTIFF, TIFF(r, 50, 20, 1), nil},
-		{"docx", extract.TypeDOCX, DOCX("Letter", []string{sentence, "second"}), func(t *testing.T, res extract.Result) {
+		{"docx", extract.TypeDOCX, DOCX("Letter", []string{sentence, "second"}), func(
+			t *testing.T, res extract.Result) {
 			if res.DOCX == nil || !strings.Contains(res.Text, "quick brown fox") {
 				t.Errorf("docx facts %+v text %q", res.DOCX, res.Text)
 			}
@@ -55,16 +58,19 @@ func TestGeneratorsMakeReadableDocuments(t *testing.T) {
 			name, media string
 			data        []byte
 			check       func(t *testing.T, res extract.Result)
-		}{"text " + enc, extract.TypeText, Text("Candide fut élevé dans un beau château. "+sentence, enc), func(t *testing.T, res extract.Result) {
+		}{"text " + enc, extract.TypeText, Text("Candide fut élevé dans un beau château. "+
+			sentence, enc), func(t *testing.T, res extract.Result) {
 			if !strings.Contains(res.Text, "élevé dans un beau château") {
 				t.Errorf("text %q", res.Text)
 			}
 		}})
 	}
 	for _, tc := range tests {
-		res, err := extract.Inspect(context.Background(), tc.data, extract.Declared{}, extract.Options{})
+		res, err := extract.Inspect(context.Background(), tc.data, extract.Declared{},
+			extract.Options{})
 		if err != nil || res.Status != extract.StatusReady || res.MediaType != tc.media {
-			t.Errorf("%s: %v %s %s %s (%s)", tc.name, err, res.Status, res.Reason, res.MediaType, res.Detail)
+			t.Errorf("%s: %v %s %s %s (%s)", tc.name, err, res.Status, res.Reason,
+				res.MediaType, res.Detail)
 			continue
 		}
 		if tc.check != nil {
