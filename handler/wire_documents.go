@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ type DocumentsConfig struct {
 	UploadsPerMinute  int           // PT_UPLOADS_PER_MINUTE
 	DailyUploadQuota  int           // PT_UPLOAD_DAILY_QUOTA
 	MalwareScanning   bool          // PT_MALWARE_SCANNING
+	// CORSOrigins (PT_STORAGE_CORS_ORIGINS, comma-separated) are the page origins the
+	// storage emulator lets upload and download; connection-string storage only.
+	CORSOrigins []string
 }
 
 // maxHostBlobBytes is where the Functions host fails to carry a blob through the
@@ -68,6 +72,17 @@ func loadDocumentsConfig(getenv func(string) string, bad func(name, why string))
 	c.UploadsPerMinute = parseInt(getenv, "PT_UPLOADS_PER_MINUTE", 30, 0, 1<<20, bad)
 	c.DailyUploadQuota = parseInt(getenv, "PT_UPLOAD_DAILY_QUOTA", 500, 0, 1<<20, bad)
 	c.MalwareScanning = parseBool(getenv, "PT_MALWARE_SCANNING", bad)
+	for o := range strings.SplitSeq(getenv("PT_STORAGE_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || u.Host == "" || u.Path != "" ||
+			(u.Scheme != "http" && u.Scheme != "https") {
+			bad("PT_STORAGE_CORS_ORIGINS", "must be origins such as http://localhost:7071")
+			continue
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
 	return c
 }
 
@@ -105,7 +120,10 @@ func wireDocuments(ctx context.Context, cfg Config, log zerolog.Logger, db *post
 	if dc.StorageConnection != "" {
 		// Local runs: Azurite starts empty, and maybe after us. In Azure the
 		// infrastructure creates the containers.
-		go ensureContainers(ctx, store, log)
+		go func() {
+			ensureContainers(ctx, store, log)
+			allowBrowserUploads(ctx, store, dc.CORSOrigins, log)
+		}()
 	}
 	apiCfg.Signer = store
 	p := &jobs.DocumentProcessor{DB: db, Store: store,
@@ -121,7 +139,7 @@ func wireDocuments(ctx context.Context, cfg Config, log zerolog.Logger, db *post
 	return []api.Option{api.WithDocuments(apiCfg)}, func() {}, nil
 }
 
-// ensureContainers creates the document containers, trying for a minute while the
+// ensureContainers creates the store's containers, trying for a minute while the
 // storage emulator starts.
 func ensureContainers(ctx context.Context, store *blobstore.Store, log zerolog.Logger) {
 	var err error
@@ -139,4 +157,17 @@ func ensureContainers(ctx context.Context, store *blobstore.Store, log zerolog.L
 		}
 	}
 	log.Warn().Err(err).Msg("document containers not ensured; uploads will fail")
+}
+
+// allowBrowserUploads sets the emulator's CORS rules for the UI's origins, if any.
+func allowBrowserUploads(ctx context.Context, store *blobstore.Store, origins []string,
+	log zerolog.Logger) {
+	if len(origins) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := store.AllowBrowserUploads(ctx, origins); err != nil {
+		log.Warn().Err(err).Msg("storage CORS rules not set; browser uploads will fail")
+	}
 }

@@ -223,3 +223,19 @@ func (s *Store) URL(name string) string {
 	return strings.TrimRight(s.svc.URL(), "/") + "/" + url.PathEscape(s.container) + "/" +
 		strings.Join(segs, "/")
 }
+
+// AllowBrowserUploads sets the account's CORS rules so that pages served from origins
+// may PUT blobs with an upload SAS and GET them with a read SAS; every other origin
+// gets no CORS headers. For local runs: in Azure the infrastructure sets the rules.
+func (s *Store) AllowBrowserUploads(ctx context.Context, origins []string) error {
+	allowed := strings.Join(origins, ",")
+	methods, headers, exposed := "PUT,GET,HEAD,OPTIONS", "content-type,x-ms-*", "*"
+	maxAge := int32(3600)
+	_, err := s.svc.SetProperties(ctx, &service.SetPropertiesOptions{CORS: []*service.CORSRule{{
+		AllowedOrigins: &allowed, AllowedMethods: &methods, AllowedHeaders: &headers,
+		ExposedHeaders: &exposed, MaxAgeInSeconds: &maxAge}}})
+	if err != nil {
+		return fmt.Errorf("set cors rules: %w", translate(err))
+	}
+	return nil
+}

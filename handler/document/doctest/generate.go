@@ -150,12 +150,17 @@ func PNG(r *rand.Rand, w, h, block int) []byte {
 // GIF returns a w×h GIF of frames frames.
 func GIF(r *rand.Rand, w, h, frames, block int) []byte {
 	g := &gif.GIF{}
+	pal := palette()
+	block = max(block, 1)
 	for i := 0; i < frames; i++ {
-		src := noise(r, w, h, block)
-		p := image.NewPaletted(src.Bounds(), palette())
+		p := image.NewPaletted(image.Rect(0, 0, w, h), pal)
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
-				p.Set(x, y, src.At(x, y))
+				if x%block == 0 || y%block == 0 {
+					p.Pix[y*p.Stride+x] = uint8(r.IntN(len(pal)))
+					continue
+				}
+				p.Pix[y*p.Stride+x] = p.Pix[(y-y%block)*p.Stride+x-x%block]
 			}
 		}
 		g.Image, g.Delay = append(g.Image, p), append(g.Delay, 10)
