@@ -27,15 +27,41 @@ type docxReader struct {
 	depth  int
 }
 
-// inspectDOCX reads a Word document's core properties, stored page count
-// and body text with archive/zip and encoding/xml.
-func inspectDOCX(ctx context.Context, data []byte, lim Limits) (*DOCXInfo, string, error) {
+// inspectDOCX reads a Word document's core properties and stored page
+// count (archive/zip, encoding/xml) and its body text (bodyScanner).
+// truncated reports that the body held more than Limits.MaxTextBytes of
+// text and was not read to its end.
+func inspectDOCX(ctx context.Context, data []byte, lim Limits) (
+	info *DOCXInfo, text string, truncated bool, err error) {
+	r, err := openDOCX(data, lim)
+	if err != nil {
+		return nil, "", false, err
+	}
+	info = &DOCXInfo{}
+	if err := r.readCore(info); err != nil {
+		return nil, "", false, err
+	}
+	if err := r.readApp(info); err != nil {
+		return nil, "", false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, "", false, err
+	}
+	text, info.Paragraphs, truncated, err = r.readBody(ctx, lim.MaxTextBytes)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return info, text, truncated, nil
+}
+
+// openDOCX opens the archive and indexes its entries.
+func openDOCX(data []byte, lim Limits) (*docxReader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, "", errCorrupt("open docx archive: %v", err)
+		return nil, errCorrupt("open docx archive: %v", err)
 	}
 	if len(zr.File) > lim.MaxZipEntries {
-		return nil, "", errLimit("docx archive has %d entries", len(zr.File))
+		return nil, errLimit("docx archive has %d entries", len(zr.File))
 	}
 	r := &docxReader{files: map[string]*zip.File{}, budget: lim.MaxInflatedBytes,
 		depth: lim.MaxNesting * 4}
@@ -43,29 +69,14 @@ func inspectDOCX(ctx context.Context, data []byte, lim Limits) (*DOCXInfo, strin
 		r.files[f.Name] = f
 	}
 	if r.files[docxBody] == nil {
-		return nil, "", errCorrupt("docx has no %s", docxBody)
+		return nil, errCorrupt("docx has no %s", docxBody)
 	}
-	info := &DOCXInfo{}
-	if err := r.readCore(info); err != nil {
-		return nil, "", err
-	}
-	if err := r.readApp(info); err != nil {
-		return nil, "", err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, "", err
-	}
-	text, paragraphs, err := r.readBody(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	info.Paragraphs = paragraphs
-	return info, text, nil
+	return r, nil
 }
 
-// open returns a decoder over one part, charged against the budget. A
-// missing optional part gives nil.
-func (r *docxReader) open(name string) (*xml.Decoder, func(), error) {
+// open returns a reader of one part's inflated bytes, charged against the
+// budget, and its close function. A missing optional part gives nil.
+func (r *docxReader) open(name string) (io.Reader, func(), error) {
 	f := r.files[name]
 	if f == nil {
 		return nil, func() {}, nil
@@ -74,8 +85,7 @@ func (r *docxReader) open(name string) (*xml.Decoder, func(), error) {
 	if err != nil {
 		return nil, nil, errCorrupt("open %s: %v", name, err)
 	}
-	lr := &budgetReader{r: rc, left: &r.budget}
-	return xml.NewDecoder(lr), func() { rc.Close() }, nil
+	return &budgetReader{r: rc, left: &r.budget}, func() { rc.Close() }, nil
 }
 
 // budgetReader fails once the shared budget of inflated bytes is spent.
@@ -144,11 +154,12 @@ func (r *docxReader) readApp(info *DOCXInfo) error {
 // collect reads the character data of the wanted top-level property
 // elements of a part into fields.
 func (r *docxReader) collect(name string, want func(string) bool, fields map[string]string) error {
-	dec, done, err := r.open(name)
-	if err != nil || dec == nil {
+	part, done, err := r.open(name)
+	if err != nil || part == nil {
 		return err
 	}
 	defer done()
+	dec := xml.NewDecoder(part)
 	var cur string
 	depth := 0
 	for {
@@ -178,55 +189,30 @@ func (r *docxReader) collect(name string, want func(string) bool, fields map[str
 	}
 }
 
-// readBody extracts the text of word/document.xml: runs' text, tabs and
-// breaks, one line per paragraph.
-func (r *docxReader) readBody(ctx context.Context) (string, int, error) {
-	dec, done, err := r.open(docxBody)
+// readBody extracts the text of word/document.xml (see bodyScanner): runs'
+// text, tabs and breaks, one line per paragraph. It stops reading once the
+// text is longer than maxText, and then reports it truncated.
+func (r *docxReader) readBody(ctx context.Context, maxText int) (string, int, bool, error) {
+	// Reading may stop early, at maxText: a bomb that says what it holds
+	// is refused here, and one that lies fails when the rest is read (by
+	// anything, archive/zip never reads past a declared size).
+	size := r.files[docxBody].UncompressedSize64
+	if size > uint64(max(r.budget, 0)) {
+		return "", 0, false, errLimit("docx part %s inflates past the budget", docxBody)
+	}
+	part, done, err := r.open(docxBody)
 	if err != nil {
-		return "", 0, err
+		return "", 0, false, err
 	}
 	defer done()
-	var b strings.Builder
-	inText, depth, paragraphs := false, 0, 0
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return "", 0, ctx.Err()
+	text, paragraphs, truncated, err := scanDOCXBody(ctx, part, size, r.depth, maxText)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", 0, false, ctx.Err()
 		}
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return b.String(), paragraphs, nil
-		}
-		if err != nil {
-			return "", 0, partError(docxBody, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if depth++; depth > r.depth {
-				return "", 0, errLimit("docx body nests too deep")
-			}
-			switch t.Name.Local {
-			case "t":
-				inText = true
-			case "tab":
-				b.WriteByte('\t')
-			case "br", "cr":
-				b.WriteByte('\n')
-			}
-		case xml.EndElement:
-			depth--
-			switch t.Name.Local {
-			case "t":
-				inText = false
-			case "p":
-				paragraphs++
-				b.WriteByte('\n')
-			}
-		case xml.CharData:
-			if inText {
-				b.Write(t)
-			}
-		}
+		return "", 0, false, partError(docxBody, err)
 	}
+	return text, paragraphs, truncated, nil
 }
 
 // parseW3CDTF parses the dates of core.xml (dcterms:W3CDTF); nil when

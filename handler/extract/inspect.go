@@ -183,10 +183,13 @@ func parseKind(ctx context.Context, res *Result, data []byte,
 		}
 		return "", "", nil, err
 	case KindDOCX:
-		info, text, err := inspectDOCX(ctx, data, lim)
+		info, text, truncated, err := inspectDOCX(ctx, data, lim)
 		res.DOCX = info
 		if err == nil && info.Pages > 0 {
 			res.AddWarning(WarnPageCountFromMetadata)
+		}
+		if truncated {
+			res.AddWarning(WarnTextTruncated)
 		}
 		if info == nil {
 			return "", "", nil, err

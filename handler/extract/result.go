@@ -221,7 +221,10 @@ type DOCXInfo struct {
 	Modified       *time.Time `json:"modified,omitempty"`
 	// Pages is docProps/app.xml's stored page count (0 when absent); it is
 	// what the last editor saved, not a rendering.
-	Pages      int `json:"pages,omitempty"`
+	Pages int `json:"pages,omitempty"`
+	// Paragraphs counts the body's paragraphs; when the text was cut
+	// (WarnTextTruncated), the body is read only as far as the cut and
+	// this counts the paragraphs up to there.
 	Paragraphs int `json:"paragraphs"`
 }
 
