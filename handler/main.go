@@ -105,7 +105,8 @@ func serve(ctx context.Context, cfg Config, log zerolog.Logger) error {
 	apiServer := api.New(db, api.Config{AllowedProviders: cfg.allowedProviders(),
 		ClinicLocation: cfg.ClinicTimeZone, SearchPerMinute: cfg.SearchPerMinute,
 		ReadsPerMinute: cfg.ReadsPerMinute}, log, time.Now, opts...)
-	mux.Handle("/api/", apiServer)
+	// The API also answers every path nobody else serves, with its 404 problem.
+	mux.Handle("/", apiServer)
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))

@@ -641,8 +641,9 @@ func TestE8_E10_BinaryInventory(t *testing.T) {
 	for _, path := range []string{"/debug/pprof/", "/debug/vars", "/swagger",
 		"/api/_internal/x", "/admin/host/status", "/api/health"} {
 		status, h, _ := p.get(path, "u-admin")
-		if path != "/api/health" && status != http.StatusNotFound {
-			t.Errorf("GET %s: %d, want 404", path, status)
+		if path != "/api/health" && (status != http.StatusNotFound ||
+			h.Get("Content-Type") != "application/problem+json; charset=utf-8") {
+			t.Errorf("GET %s: %d %s, want a 404 problem", path, status, h.Get("Content-Type"))
 		}
 		for _, k := range []string{"Server", "X-Powered-By", "Access-Control-Allow-Origin"} {
 			if h.Get(k) != "" {
