@@ -95,13 +95,7 @@ func wireDocuments(ctx context.Context, cfg Config, log zerolog.Logger, db *post
 	apiCfg := api.DocumentsConfig{Limits: document.NewLimits(dc.MaxUploadBytes),
 		UploadURLTTL: dc.UploadURLTTL, DownloadURLTTL: dc.DownloadURLTTL,
 		UploadsPerMinute: dc.UploadsPerMinute, DailyUploadQuota: dc.DailyUploadQuota}
-	handle := func(fn funchost.Func) {
-		h := funchost.Handler(jobs.ProcessDocumentName, fn)
-		mux.Handle("POST /"+jobs.ProcessDocumentName, http.HandlerFunc(
-			func(w http.ResponseWriter, r *http.Request) {
-				h.ServeHTTP(w, r.WithContext(log.WithContext(r.Context())))
-			}))
-	}
+	handle := func(fn funchost.Func) { serveDocumentTrigger(mux, jobs.ProcessDocumentName, fn, log) }
 	if dc.StorageConnection == "" && dc.StorageServiceURL == "" {
 		log.Warn().Msg("documents storage not configured: uploads and processing are off")
 		handle(func(context.Context, *funchost.Invocation) (funchost.Result, error) {
@@ -170,4 +164,13 @@ func allowBrowserUploads(ctx context.Context, store *blobstore.Store, origins []
 	if err := store.AllowBrowserUploads(ctx, origins); err != nil {
 		log.Warn().Err(err).Msg("storage CORS rules not set; browser uploads will fail")
 	}
+}
+
+// serveDocumentTrigger registers an envelope function on mux as POST /<name>, with the
+// service's logger in the request context (funchost derives the invocation's from it).
+func serveDocumentTrigger(mux *http.ServeMux, name string, fn funchost.Func, log zerolog.Logger) {
+	h := funchost.Handler(name, fn)
+	mux.Handle("POST /"+name, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(log.WithContext(r.Context())))
+	}))
 }

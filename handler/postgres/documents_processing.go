@@ -180,6 +180,26 @@ type kindFacts struct {
 
 func saveOutcome(ctx context.Context, tx pgx.Tx, d *document.Document, out document.Outcome,
 	now time.Time) error {
+	args, err := outcomeArgs(d, out)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE documents SET status = $2, reason = $3, detail = $4,
+	    size_bytes = $5, sha256 = $6, media_type = $7, detected_type = $8, kind = $9,
+	    warnings = $10, metadata = $11, extracted_text = $12, text_source = $13,
+	    classification = $14, category = $15, findings = $16, duplicate_of = $17,
+	    search_vector = to_tsvector('simple', $18::text), version = version + 1,
+	    updated_at = $19, processed_at = $19
+	  WHERE id = $1`, append(args, now)...)
+	if err != nil {
+		return fmt.Errorf("save outcome: %w", err)
+	}
+	return nil
+}
+
+// outcomeArgs are the values $1 to $18 of saveOutcome's update. Only a ready document
+// keeps its text, classification and search index.
+func outcomeArgs(d *document.Document, out document.Outcome) ([]any, error) {
 	r := out.Result
 	if r == nil {
 		r = &extract.Result{}
@@ -190,46 +210,30 @@ func saveOutcome(ctx context.Context, tx pgx.Tx, d *document.Document, out docum
 	}
 	slices.Sort(warnings)
 	warnings = slices.Compact(warnings)
-	var sha []byte
-	if r.SHA256 != "" {
-		var err error
-		if sha, err = hex.DecodeString(r.SHA256); err != nil {
-			return fmt.Errorf("decode sha256: %w", err)
-		}
+	sha, err := hex.DecodeString(r.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("decode sha256: %w", err)
 	}
 	var size *int64
+	var metadata, found, classification, vector any
 	if out.Result != nil {
 		size = &r.SizeBytes
-	}
-	var metadata, classification, found, vector any
-	if out.Result != nil {
 		metadata = kindFacts{PDF: r.PDF, Image: r.Image, DOCX: r.DOCX, Plain: r.Plain, OCR: r.OCR}
 		found = findings{Dates: r.Dates, MRNs: r.MRNs}
 	}
-	category := ""
+	text, category := "", ""
 	if out.Status == document.StatusReady {
 		classification, category = r.Classification, r.Classification.Category
-		vector = document.SearchText(d.FileName, r.Text)
+		vector, text = document.SearchText(d.FileName, r.Text), r.Text
 	}
-	text := ""
-	if out.Status == document.StatusReady {
-		text = r.Text
+	if len(sha) == 0 {
+		sha = nil
 	}
-	_, err := tx.Exec(ctx, `UPDATE documents SET status = $2, reason = $3, detail = $4,
-	    size_bytes = $5, sha256 = $6, media_type = $7, detected_type = $8, kind = $9,
-	    warnings = $10, metadata = $11, extracted_text = $12, text_source = $13,
-	    classification = $14, category = $15, findings = $16, duplicate_of = $17,
-	    search_vector = to_tsvector('simple', $18::text), version = version + 1,
-	    updated_at = $19, processed_at = $19
-	  WHERE id = $1`, d.ID, string(out.Status), nullString(out.Reason),
-		nullString(out.Detail), size, sha, nullString(r.MediaType),
-		nullString(r.DetectedType), nullString(string(r.Kind)), warnings, metadata,
-		nullString(text), nullString(r.TextSource), classification, nullString(category),
-		found, out.DuplicateOf, vector, now)
-	if err != nil {
-		return fmt.Errorf("save outcome: %w", err)
-	}
-	return nil
+	return []any{d.ID, string(out.Status), nullString(out.Reason), nullString(out.Detail),
+		size, sha, nullString(r.MediaType), nullString(r.DetectedType),
+		nullString(string(r.Kind)), warnings, metadata, nullString(text),
+		nullString(r.TextSource), classification, nullString(category), found,
+		out.DuplicateOf, vector}, nil
 }
 
 func outcomeEvent(actor audit.Actor, d *document.Document, out document.Outcome,
