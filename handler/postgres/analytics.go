@@ -60,26 +60,22 @@ SELECT st.period, coalesce(ct.visits, 0)::int AS visits, coalesce(ct.uniq, 0)::i
        coalesce(rs.by_reason, '[]'::jsonb) AS by_reason
 FROM st LEFT JOIN ct USING (period) LEFT JOIN rs USING (period) LEFT JOIN nw USING (period)`
 
-// newFullSQL counts new patients in one pass over every visit: each patient's first
-// counted visit, kept when it falls within the days.
-const newFullSQL = `
-fv AS (
-  SELECT patient_id, min(start_at) AS first_at FROM visits
-  WHERE status NOT IN %[1]s GROUP BY patient_id
-),
+// newStoredSQL counts new patients from patient_first_visits, which the rollup keeps
+// up to date before it computes (see updateFirstVisits).
+const newStoredSQL = `
 nw AS (
   SELECT date_trunc($4, ($2::date + width_bucket(first_at, (SELECT bounds FROM b)) - 1)
            ::timestamp)::date AS period, count(*) AS n
-  FROM fv
+  FROM patient_first_visits
   WHERE first_at >= ($2::date::timestamp AT TIME ZONE $1)
     AND first_at < (($3::date + 1)::timestamp AT TIME ZONE $1)
   GROUP BY 1
 )`
 
-// newNarrowSQL counts new patients among those seen in the days: a patient is new when
-// no counted visit of theirs starts before their first one in the days, which the
-// index on (patient_id, start_at) answers with one short probe each.
-const newNarrowSQL = `
+// newLiveSQL counts new patients among those seen in the days, for days the rollup has
+// not reached: a patient is new when no counted visit of theirs starts before their
+// first one in the days, which the partial index visits_patient_counted answers.
+const newLiveSQL = `
 fv AS (
   SELECT patient_id, min(start_at) AS first_at FROM v WHERE counted GROUP BY patient_id
 ),
@@ -92,13 +88,14 @@ nw AS (
   GROUP BY 1
 )`
 
-// figuresQuery returns figuresSQL for a full rebuild or for a narrow range of days.
-func figuresQuery(full bool) string {
-	nw := newNarrowSQL
-	if full {
-		nw = newFullSQL
+// figuresQuery returns figuresSQL counting new patients from patient_first_visits
+// (stored) or from the visits themselves (live).
+func figuresQuery(stored bool) string {
+	nw := fmt.Sprintf(newLiveSQL, uncountedSQL)
+	if stored {
+		nw = newStoredSQL
 	}
-	return fmt.Sprintf(figuresSQL, uncountedSQL, fmt.Sprintf(nw, uncountedSQL))
+	return fmt.Sprintf(figuresSQL, uncountedSQL, nw)
 }
 
 // upsertSQL stores the figures of $2..$3 for granularity $4: changed slots are updated,
@@ -251,13 +248,16 @@ func storeFigures(ctx context.Context, tx pgx.Tx, loc *time.Location,
 		}
 		res.Deleted += tag.RowsAffected()
 	}
+	if err := updateFirstVisits(ctx, tx, loc, plan); err != nil {
+		return err
+	}
 	for _, g := range analytics.Granularities {
 		first, last, ok := plan.PeriodsToStore(g)
 		if !ok {
 			continue
 		}
 		var periods, written, deleted int64
-		err := tx.QueryRow(ctx, fmt.Sprintf(upsertSQL, figuresQuery(plan.Full)),
+		err := tx.QueryRow(ctx, fmt.Sprintf(upsertSQL, figuresQuery(true)),
 			loc.String(), first.String(), g.End(last).String(), string(g)).
 			Scan(&periods, &written, &deleted)
 		if err != nil {
@@ -266,6 +266,49 @@ func storeFigures(ctx context.Context, tx pgx.Tx, loc *time.Location,
 		res.Periods += periods
 		res.Written += written
 		res.Deleted += deleted
+	}
+	return nil
+}
+
+// updateFirstVisits brings patient_first_visits up to date. A full plan rebuilds it. A
+// narrow one relies on every change since the last run being at or after the plan's
+// first day (the change log and the window make it so): a patient whose recorded first
+// visit is earlier cannot have changed, one whose recorded first visit is later is
+// looked up again, and one not recorded had no counted visit before, so their first is
+// among the visits of the plan's days.
+func updateFirstVisits(ctx context.Context, tx pgx.Tx, loc *time.Location,
+	plan analytics.RollupPlan) error {
+	if plan.Full {
+		_, err := tx.Exec(ctx, `DELETE FROM patient_first_visits;
+		  INSERT INTO patient_first_visits (patient_id, first_at)
+		  SELECT patient_id, min(start_at) FROM visits WHERE status NOT IN `+uncountedSQL+`
+		  GROUP BY patient_id`)
+		if err != nil {
+			return fmt.Errorf("rebuild first visits: %w", err)
+		}
+		return nil
+	}
+	if plan.Empty() {
+		return nil
+	}
+	since := plan.From.Midnight(loc).UTC()
+	_, err := tx.Exec(ctx, `WITH m AS (
+	    SELECT f.patient_id, (SELECT min(w.start_at) FROM visits w
+	      WHERE w.patient_id = f.patient_id AND w.status NOT IN `+uncountedSQL+`) AS first_at
+	    FROM patient_first_visits f WHERE f.first_at >= $1),
+	  gone AS (DELETE FROM patient_first_visits f USING m
+	    WHERE f.patient_id = m.patient_id AND m.first_at IS NULL)
+	  UPDATE patient_first_visits f SET first_at = m.first_at FROM m
+	  WHERE f.patient_id = m.patient_id AND f.first_at <> m.first_at`, since)
+	if err != nil {
+		return fmt.Errorf("recheck first visits: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO patient_first_visits (patient_id, first_at)
+	  SELECT patient_id, min(start_at) FROM visits
+	  WHERE start_at >= $1 AND status NOT IN `+uncountedSQL+` GROUP BY patient_id
+	  ON CONFLICT (patient_id) DO NOTHING`, since)
+	if err != nil {
+		return fmt.Errorf("add first visits: %w", err)
 	}
 	return nil
 }

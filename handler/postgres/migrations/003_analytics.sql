@@ -70,8 +70,21 @@ CREATE TRIGGER visits_changes_delete AFTER DELETE ON visits
   REFERENCING OLD TABLE AS old_visits
   FOR EACH STATEMENT EXECUTE FUNCTION visit_changes_deleted();
 
+-- Each patient's first counted visit, as of the last rollup. Only the rollup writes it,
+-- under its lock, so a night's run tells new from returning patients by a lookup here
+-- instead of reading every patient's history.
+CREATE TABLE patient_first_visits (
+  patient_id uuid PRIMARY KEY,
+  first_at timestamptz NOT NULL
+);
+CREATE INDEX patient_first_visits_at ON patient_first_visits (first_at);
+
+-- A patient's earliest counted visit, read from the index alone.
+CREATE INDEX visits_patient_counted ON visits (patient_id, start_at)
+  WHERE status NOT IN ('cancelled', 'entered-in-error');
+
 -- Cleanup trims published events past their retention; unpublished ones are never trimmed.
 CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON visit_rollups, visit_rollup_state, visit_changes
-  TO pt_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON visit_rollups, visit_rollup_state, visit_changes,
+  patient_first_visits TO pt_app;
