@@ -253,6 +253,14 @@ func TestZ12U22U23NoSASForRefusals(t *testing.T) {
 	if got["status"] != "pending_upload" || got["fileName"] != "a.pdf" {
 		t.Errorf("pending document %v", got)
 	}
+
+	// U22: another patient's pending upload never shows under this patient's path.
+	p2 := d.createPatient("Bob", "Ray", "1970-03-04")["id"].(string)
+	other := d.intent("u-front", p2, "b.pdf", "application/pdf", 3).json(t)["documentId"]
+	list := d.do(req{user: "u-clin", method: "GET", path: "/api/patients/" + p + "/documents"})
+	if bytes.Contains(list.body, []byte(other.(string))) {
+		t.Errorf("P2's pending upload listed under P1: %s", list.body)
+	}
 }
 
 func dropRequestID(b []byte) []byte {
