@@ -176,7 +176,9 @@ func (p *proc) wait(bound time.Duration) error {
 	}
 }
 
-func (p *proc) url(path string) string { return fmt.Sprintf("http://127.0.0.1:%d%s", p.port, path) }
+func (p *proc) url(path string) string {
+	return fmt.Sprintf("http://127.0.0.1:%d%s", p.port, path)
+}
 
 // client has a timeout that only stops hangs.
 var client = &http.Client{Timeout: 30 * time.Second}

@@ -215,8 +215,8 @@ func TestE4_AppRoleAppendOnly(t *testing.T) {
 	url := pgtest.NewDatabase(t) + "&options=-c%20role%3Dpt_app"
 	e := newEnvWith(t, envSetup{dbURL: url})
 	var role string
-	if err := e.conn().QueryRow(context.Background(), "SELECT current_user").Scan(&role); err != nil ||
-		role != "pt_app" {
+	err := e.conn().QueryRow(context.Background(), "SELECT current_user").Scan(&role)
+	if err != nil || role != "pt_app" {
 		t.Fatalf("connected as %q (%v), want pt_app", role, err)
 	}
 	d := e.seedData() // creates, visits, archive: all as pt_app

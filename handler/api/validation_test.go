@@ -250,7 +250,8 @@ func TestV12_InvalidUTF8(t *testing.T) {
 		res := e.do(r)
 		e.checkProblem(res, http.StatusBadRequest, "invalid_utf8")
 	}
-	if n := e.count("SELECT count(*) FROM patients WHERE given_names LIKE '%' || chr(65533) || '%'"); n != 0 {
+	if n := e.count("SELECT count(*) FROM patients " +
+		"WHERE given_names LIKE '%' || chr(65533) || '%'"); n != 0 {
 		t.Error("U+FFFD stored")
 	}
 }

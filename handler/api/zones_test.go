@@ -20,7 +20,8 @@ import (
 
 const zoneChildEnv = "PT_ZONE_CHILD"
 
-var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+var uuidPattern = regexp.MustCompile(
+	`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 // runZoneChild runs TestZoneChild at the time zone tz and returns its transcript.
 func runZoneChild(t *testing.T, tz string) string {
