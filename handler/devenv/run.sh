@@ -44,6 +44,8 @@ export FUNCTIONS_WORKER_RUNTIME=custom
 storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${azurite_key};"
 storage+="BlobEndpoint=${blob_url};QueueEndpoint=http://127.0.0.1:${queue_port}/devstoreaccount1;"
 export AzureWebJobsStorage="$storage"
+# The browser uploads straight to the emulator with the SAS, so it must allow our origin.
+export PT_STORAGE_CORS_ORIGINS="http://${listen/127.0.0.1/localhost},http://${listen}"
 export DocumentsStorage="$storage"
 
 pids=()
