@@ -16,6 +16,12 @@ mutate() {
   rm "$file.orig"
 }
 
+# baseline_failed CHECK: a mutation means nothing when the unmutated check fails.
+baseline_failed() {
+  echo "the unmutated check '$1' fails, so this mutation proves nothing" >&2
+  return 1
+}
+
 # expect_fail CMD...: succeeds only when CMD fails (the mutation was caught).
 expect_fail() {
   if "$@"; then
@@ -32,14 +38,36 @@ tf_mutant() {
     skip "mutation: $name" "$tofu_why"
     return
   fi
+  if [[ ${status["tofu test modules/$module"]:-} != PASS ]]; then
+    check "mutation: $name" baseline_failed "tofu test modules/$module"
+    return
+  fi
   local copy="$work/mut/$name"
   mkdir -p "$copy"
   cp -R "$repo/terraform" "$copy/terraform"
   find "$copy" -name .terraform -type d -prune -exec rm -rf {} +
-  check "mutation: $name -> tofu test modules/$module fails" \
+  check_bg "mutation: $name -> tofu test modules/$module fails" \
     bash -c "$(declare -f mutate expect_fail tf_test); PT_TOFU='$PT_TOFU'
       mutate '$copy/terraform/$file' '$expr' &&
       expect_fail tf_test '$copy/terraform/modules/$module'"
+}
+
+# lint_mutant NAME FILE EXPR: mutation of terraform/FILE caught by tflint.
+lint_mutant() {
+  local name=$1 file=$2 expr=$3 copy="$work/mut/$1"
+  if [[ ! -x "$PT_TFLINT" ]]; then
+    skip "mutation: $name" "tflint is not installed"
+    return
+  fi
+  if [[ ${status["tflint (bundled rules)"]:-} != PASS ]]; then
+    check "mutation: $name" baseline_failed "tflint (bundled rules)"
+    return
+  fi
+  mkdir -p "$copy"
+  cp -R "$repo/terraform" "$copy/terraform"
+  check "mutation: $name -> tflint fails" \
+    bash -c "$(declare -f mutate expect_fail tf_lint); PT_TFLINT='$PT_TFLINT'
+      mutate '$copy/terraform/$file' '$expr' && expect_fail tf_lint '$copy/terraform'"
 }
 
 # pins_mutant NAME EXPR: mutation of a workflow caught by check-pins.sh.
@@ -47,6 +75,10 @@ pins_mutant() {
   local name=$1 expr=$2
   if [[ ! -f "$PT_SHARED_DIR/actions-pins.md" ]]; then
     skip "mutation: $name" "../shared not found"
+    return
+  fi
+  if [[ ${status["actions pinned to verified SHAs"]:-} != PASS ]]; then
+    check "mutation: $name" baseline_failed "actions pinned to verified SHAs"
     return
   fi
   local copy="$work/mut/$name"
@@ -62,6 +94,10 @@ pins_mutant() {
 # package folder), re-zips it and requires `pack verify` to fail.
 package_mutant() {
   local name=$1 damage=$2 copy="$work/mut/$1"
+  if [[ ${status["package layout, binary mode 0755 (stand-in binary)"]:-} != PASS ]]; then
+    check "mutation: $name" baseline_failed "package layout (stand-in binary)"
+    return
+  fi
   check "mutation: $name -> pack verify fails" bash -c "
     $(declare -f standin_package expect_fail)
     standin_package '$copy' >/dev/null &&
@@ -74,6 +110,10 @@ package_mutant() {
 # and requires the function.json rules to fail.
 functions_mutant() {
   local name=$1 fn=$2 json=$3 copy="$work/mut/$1"
+  if [[ ${status["function.json rules"]:-} != PASS ]]; then
+    check "mutation: $name" baseline_failed "function.json rules"
+    return
+  fi
   mkdir -p "$copy"
   cp -R "$repo/functions" "$copy/functions"
   mkdir -p "$copy/functions/$fn"
@@ -110,6 +150,11 @@ run_mutations() {
   tf_mutant "pg_trgm not allowed" modules/base/postgres.tf \
     's/value     = join\(",", \[for e in var.postgres_extensions : upper\(e\)\]\)/value     = "PGCRYPTO"/' base
 
+  lint_mutant "undocumented variable" modules/storage/variables.tf \
+    's/  description = "Azure region of the storage account."\n//'
+  lint_mutant "untyped variable" modules/base/variables.tf \
+    's/  type        = string\n  description = "Environment name/  description = "Environment name/'
+
   pins_mutant "unpinned action (tag)" \
     's/actions\/checkout@[0-9a-f]{40} # v7.0.1/actions\/checkout\@v7/'
   pins_mutant "unverified SHA" \
@@ -126,4 +171,5 @@ run_mutations() {
     '{"bindings":[{"type":"httpTrigger","direction":"in","name":"req","authLevel":"anonymous","methods":["get"],"route":"admin/x"},{"type":"http","direction":"out","name":"res"}]}'
   functions_mutant "five-field timer schedule" ZzTimer \
     '{"bindings":[{"type":"timerTrigger","direction":"in","name":"t","schedule":"0 2 * * *"}]}'
+  wait_bg
 }

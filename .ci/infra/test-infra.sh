@@ -19,22 +19,53 @@ trap 'rm -rf "$work"' EXIT
 
 passed=0 failed=0 skipped=0
 summary=()
+declare -A status=()
 
-# check NAME CMD...: runs CMD, records PASS or FAIL (printing the tail of its output).
-check() {
-  local name=$1
-  shift
-  local log="$work/log.$passed.$failed.$skipped"
-  if "$@" >"$log" 2>&1; then
+# record NAME RC LOG: counts a finished check as PASS or FAIL (printing its output's tail).
+record() {
+  local name=$1 rc=$2 log=$3
+  if ((rc == 0)); then
     passed=$((passed + 1))
+    status[$name]=PASS
     summary+=("PASS     $name")
     echo "test-infra: PASS $name"
   else
     failed=$((failed + 1))
+    status[$name]=FAIL
     summary+=("FAIL     $name")
     echo "test-infra: FAIL $name" >&2
     tail -n 40 "$log" | sed 's/^/    /' >&2
   fi
+}
+
+# check NAME CMD...: runs CMD now and records the result.
+check() {
+  local name=$1 log rc=0
+  shift
+  log=$(mktemp "$work/log.XXXXXX")
+  "$@" >"$log" 2>&1 || rc=$?
+  record "$name" "$rc" "$log"
+}
+
+# check_bg NAME CMD...: runs CMD in the background (at most PT_INFRA_JOBS at once, default
+# 2); wait_bg records the results in the order the checks were started.
+bg_names=() bg_pids=() bg_logs=()
+check_bg() {
+  local name=$1 log
+  shift
+  while (($(jobs -rp | wc -l) >= ${PT_INFRA_JOBS:-2})); do sleep 0.2; done
+  log=$(mktemp "$work/log.XXXXXX")
+  "$@" >"$log" 2>&1 &
+  bg_names+=("$name") bg_pids+=($!) bg_logs+=("$log")
+}
+wait_bg() {
+  local i rc
+  for i in "${!bg_pids[@]}"; do
+    rc=0
+    wait "${bg_pids[$i]}" || rc=$?
+    record "${bg_names[$i]}" "$rc" "${bg_logs[$i]}"
+  done
+  bg_names=() bg_pids=() bg_logs=()
 }
 
 # skip NAME REASON: records a check that could not run, loudly.
@@ -95,18 +126,20 @@ cp -R terraform "$work/repo/terraform"
 find "$work/repo/terraform" -name .terraform -type d -prune -exec rm -rf {} +
 for root in $(tf_roots "$work/repo/terraform"); do
   if $tofu_ok; then
-    check "tofu validate ${root#"$work/repo/"}" tf_validate "$root"
+    check_bg "tofu validate ${root#"$work/repo/"}" tf_validate "$root"
   else
     skip "tofu validate ${root#"$work/repo/"}" "$tofu_why"
   fi
 done
 for mod in storage base ephemeral; do
   if $tofu_ok; then
-    check "tofu test modules/$mod" tf_test "$work/repo/terraform/modules/$mod"
+    check_bg "tofu test modules/$mod" tf_test "$work/repo/terraform/modules/$mod"
   else
     skip "tofu test modules/$mod" "$tofu_why"
   fi
 done
+
+wait_bg
 
 if have "$PT_TFLINT"; then
   check "tflint (bundled rules)" tf_lint terraform

@@ -28,6 +28,21 @@ LOGS="$TOOLS/logs"
 
 log() { printf 'tools: %s\n' "$*" >&2; }
 
+# The big builds use module and build caches of their own, removed once the binary exists:
+# they take ~10 GB, and would otherwise swell the Go caches that CI saves for the project.
+# PT_TOOLS_KEEP_BUILD_CACHE=1 keeps them (faster rebuilds after a pin change).
+# with_build_cache NAME CMD...: runs CMD with the caches of NAME (under NAME's lock).
+with_build_cache() {
+  local dir="$TOOLS/build-cache/$1" rc=0
+  shift
+  mkdir -p "$dir"
+  GOMODCACHE="$dir/mod" GOCACHE="$dir/go-build" GOFLAGS="-modcacherw" "$@" || rc=$?
+  if [[ ${PT_TOOLS_KEEP_BUILD_CACHE:-} != 1 ]]; then
+    rm -rf "$dir"
+  fi
+  return $rc
+}
+
 # locked NAME CMD...: runs CMD under an exclusive lock, so two callers never build the same
 # tool at once (the provider build alone needs ~10 GB of caches and most of the machine).
 locked() {
@@ -42,7 +57,7 @@ locked() {
 
 build_tofu() {
   [[ -x "$TOFU_DIR/tofu" ]] && return 0
-  log "building OpenTofu $TOFU_VERSION (about 6 minutes on a cold machine)"
+  log "building OpenTofu $TOFU_VERSION (6-15 minutes on a cold 2-core machine)"
   local src
   src=$(go mod download -json "github.com/opentofu/opentofu@$TOFU_VERSION" |
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -57,7 +72,7 @@ build_tofu() {
 build_provider() {
   local bin="$PROVIDER_DIR/terraform-provider-azurerm"
   [[ -x "$bin" ]] && return 0
-  log "building azurerm provider $AZURERM_VERSION (about 20 minutes on a cold machine)"
+  log "building azurerm provider $AZURERM_VERSION (20-60 minutes and ~10 GB of caches on a cold 2-core machine)"
   mkdir -p "$PROVIDER_DIR/tmp"
   GOBIN="$PROVIDER_DIR/tmp" CGO_ENABLED=0 go install -trimpath \
     "github.com/hashicorp/terraform-provider-azurerm@$AZURERM_VERSION" \
@@ -110,8 +125,8 @@ main() {
     "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" actionlint || rc=1 ;;
   tflint) locked tflint go_tool "$TFLINT_DIR" \
     "github.com/terraform-linters/tflint@$TFLINT_VERSION" tflint || rc=1 ;;
-  tofu) locked tofu build_tofu || rc=1 ;;
-  provider) locked provider build_provider || rc=1 ;;
+  tofu) locked tofu with_build_cache tofu build_tofu || rc=1 ;;
+  provider) locked provider with_build_cache provider build_provider || rc=1 ;;
   all)
     for t in debian actionlint tflint tofu provider; do main "$t" || rc=1; done
     ;;

@@ -1,5 +1,54 @@
 # Plan-level tests of the always-on layer with a mocked provider.
+# Mocked IDs must look like Azure IDs: the provider validates them even in a plan.
 mock_provider "azurerm" {
+  mock_resource "azurerm_resource_group" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev"
+    }
+  }
+
+  mock_resource "azurerm_storage_account" {
+    defaults = {
+      id                     = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.Storage/storageAccounts/ptmock"
+      primary_blob_endpoint  = "https://ptmock.blob.core.windows.net/"
+      primary_queue_endpoint = "https://ptmock.queue.core.windows.net/"
+    }
+  }
+
+  mock_resource "azurerm_postgresql_flexible_server" {
+    defaults = {
+      id   = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-mock"
+      fqdn = "psql-mock.postgres.database.azure.com"
+    }
+  }
+
+  mock_resource "azurerm_user_assigned_identity" {
+    defaults = {
+      id           = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-mock"
+      client_id    = "33333333-3333-3333-3333-333333333333"
+      principal_id = "44444444-4444-4444-4444-444444444444"
+      tenant_id    = "00000000-0000-0000-0000-000000000002"
+    }
+  }
+
+  mock_resource "azurerm_servicebus_namespace" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.ServiceBus/namespaces/sb-mock"
+    }
+  }
+
+  mock_resource "azurerm_log_analytics_workspace" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.OperationalInsights/workspaces/log-mock"
+    }
+  }
+
+  mock_resource "azurerm_key_vault" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.KeyVault/vaults/kv-mock"
+    }
+  }
+
   mock_data "azurerm_client_config" {
     defaults = {
       subscription_id = "00000000-0000-0000-0000-000000000001"

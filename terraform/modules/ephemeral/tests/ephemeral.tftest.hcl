@@ -1,5 +1,49 @@
 # Plan-level tests of the on-demand layer with a mocked provider.
-mock_provider "azurerm" {}
+# Mocked IDs must look like Azure IDs: the provider validates them even in a plan.
+mock_provider "azurerm" {
+  mock_resource "azurerm_storage_account" {
+    defaults = {
+      id                     = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.Storage/storageAccounts/ptmock"
+      primary_blob_endpoint  = "https://ptmock.blob.core.windows.net/"
+      primary_queue_endpoint = "https://ptmock.queue.core.windows.net/"
+    }
+  }
+
+  mock_resource "azurerm_user_assigned_identity" {
+    defaults = {
+      id           = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-mock"
+      client_id    = "33333333-3333-3333-3333-333333333333"
+      principal_id = "44444444-4444-4444-4444-444444444444"
+      tenant_id    = "00000000-0000-0000-0000-000000000002"
+    }
+  }
+
+  mock_resource "azurerm_servicebus_queue" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.ServiceBus/namespaces/sb-mock/queues/q-mock"
+    }
+  }
+
+  mock_resource "azurerm_service_plan" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.Web/serverFarms/asp-mock"
+    }
+  }
+
+  mock_resource "azurerm_function_app_flex_consumption" {
+    defaults = {
+      id               = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.Web/sites/func-mock"
+      default_hostname = "func-mock.azurewebsites.net"
+    }
+  }
+
+  mock_resource "azurerm_static_web_app" {
+    defaults = {
+      id                = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.Web/staticSites/swa-mock"
+      default_host_name = "swa-mock.azurestaticapps.net"
+    }
+  }
+}
 
 variables {
   stack_name                             = "dev"

@@ -1,5 +1,14 @@
 # Plan-level tests with a mocked provider: no Azure, no credentials.
-mock_provider "azurerm" {}
+# Mocked IDs must look like Azure IDs: the provider validates them even in a plan.
+mock_provider "azurerm" {
+  mock_resource "azurerm_storage_account" {
+    defaults = {
+      id                     = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pt-dev/providers/Microsoft.Storage/storageAccounts/ptmock"
+      primary_blob_endpoint  = "https://ptmock.blob.core.windows.net/"
+      primary_queue_endpoint = "https://ptmock.queue.core.windows.net/"
+    }
+  }
+}
 
 variables {
   name                = "ptdevabc123"
