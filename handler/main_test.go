@@ -698,7 +698,11 @@ func TestForwardedRequest(t *testing.T) {
 		t.Errorf("search: %d, request id %q (want %s): %s", res.StatusCode,
 			res.Header.Get("X-Request-Id"), inv, got)
 	}
-	if !strings.Contains(p.stdout.String(), inv) {
-		t.Error("the log does not carry the invocation id")
+	// The outcome line is written just after the answer: wait for it (bounded).
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stdout.String(),
+		inv); time.Sleep(25 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the log does not carry the invocation id")
+		}
 	}
 }
