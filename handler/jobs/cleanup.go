@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"patienttracker/handler/apperror"
 	"patienttracker/handler/audit"
 	"patienttracker/handler/blobstore"
 	"patienttracker/handler/funchost"
@@ -29,9 +30,10 @@ type Retention struct {
 }
 
 // Cleanup answers the Cleanup timer. It removes upload requests that never completed
-// (row and partial blob), blobs with no document row, and published outbox events past
-// their retention; it never touches patients, visits, documents in any other status,
-// their blobs, or the audit log. Every removal is counted in one log line.
+// (row and partial blob), blobs with no document row, quarantined blobs and published
+// outbox events past their retention; it never touches patients, visits, documents in
+// any other status, their blobs, or the audit log. Every removal is counted in one log
+// line.
 type Cleanup struct {
 	DB *postgres.DB
 	// Store is the document storage; nil when none is configured (local runs), in
@@ -72,9 +74,9 @@ func (j *Cleanup) Handle(ctx context.Context, inv *funchost.Invocation) (
 	errs = append(errs, wrap("expire upload requests", j.expireUploads(ctx, actor, run.now, &c)))
 	if j.Store != nil {
 		errs = append(errs, wrap("remove orphan blobs", j.removeOrphans(ctx, run.now, &c)))
+		errs = append(errs, wrap("remove quarantined blobs",
+			j.removeQuarantined(ctx, run.now, &c)))
 	}
-	// TODO: remove quarantined blobs past Retention.Quarantine once blobstore can
-	// list and delete in the quarantine container (#4).
 
 	err = errors.Join(errs...)
 	ev := zerolog.Ctx(ctx).Info()
@@ -162,4 +164,31 @@ func (j *Cleanup) removeOrphans(ctx context.Context, now time.Time, c *CleanupCo
 		return err
 	}
 	return flush()
+}
+
+// removeQuarantined deletes quarantined blobs older than the quarantine retention. The
+// document rows stay: they record what was refused and why.
+func (j *Cleanup) removeQuarantined(ctx context.Context, now time.Time,
+	c *CleanupCounts) error {
+	cutoff := now.Add(-j.Retention.Quarantine)
+	var expired []string
+	err := j.Store.ListQuarantined(ctx, "", func(b blobstore.BlobInfo) error {
+		if b.LastModified.Before(cutoff) {
+			expired = append(expired, b.Name)
+		}
+		return nil
+	})
+	if apperror.IsKind(err, apperror.KindNotFound) {
+		return nil // the quarantine container is made on first use
+	}
+	if err != nil {
+		return err
+	}
+	for _, name := range expired {
+		if err := j.Store.DeleteQuarantined(ctx, name); err != nil {
+			return err
+		}
+		c.QuarantinedBlobs++
+	}
+	return nil
 }

@@ -119,6 +119,13 @@ func TestCleanup(t *testing.T) {
 	putBlob(t, store, wrongPatient)
 	putBlob(t, store, "not-a-document-name")
 
+	// A quarantined document's blob, moved to the quarantine container.
+	if err := store.Quarantine(context.Background(), keep[2], []byte("MZ"),
+		"disallowed_type"); err != nil {
+		t.Fatal(err)
+	}
+	keep = append(keep[:2], keep[3:]...) // its documents-container blob moved away
+
 	seedOutbox(t, db, 4)
 	_, err := db.Pool().Exec(context.Background(), `UPDATE outbox SET published_at = CASE
 	    WHEN seq <= 2 THEN now() - interval '30 days' ELSE now() - interval '1 day' END
@@ -131,6 +138,9 @@ func TestCleanup(t *testing.T) {
 	j := &jobs.Cleanup{DB: db, Store: store, Retention: jobs.Retention{
 		UploadGrace: 24 * time.Hour, OrphanMinAge: -time.Minute, Events: 7 * 24 * time.Hour,
 		Quarantine: 30 * 24 * time.Hour}}
+	// Azurite stamps blobs with the real time, so a negative retention stands for
+	// "older than the retention" here; the second run below uses real retentions.
+	j.Retention.Quarantine = -time.Minute
 	env := withUtcNow(timerFixture(t), now)
 	r := invoke(t, jobs.CleanupName, j.Handle, env)
 	if r.Status != http.StatusOK {
@@ -159,12 +169,26 @@ func TestCleanup(t *testing.T) {
 			auditBefore, got)
 	}
 	if len(r.Logs) != 1 || r.Logs[0] != "cleanup: 2 expired uploads (2 blobs), "+
-		"3 orphan blobs, 0 quarantined blobs, 2 published events removed" {
+		"3 orphan blobs, 1 quarantined blobs, 2 published events removed" {
 		t.Errorf("logs = %q", r.Logs)
 	}
 
-	// A blob younger than the orphan age stays: its row may be on its way.
-	j.Retention.OrphanMinAge = time.Hour
+	var quarantined []string
+	err = store.ListQuarantined(context.Background(), "", func(b blobstore.BlobInfo) error {
+		quarantined = append(quarantined, b.Name)
+		return nil
+	})
+	if err != nil || len(quarantined) != 0 {
+		t.Errorf("quarantined blobs left: %v, %v", quarantined, err)
+	}
+
+	// Young blobs stay: an orphan whose row may be on its way, and a blob quarantined
+	// within the retention.
+	j.Retention.OrphanMinAge, j.Retention.Quarantine = time.Hour, 30*24*time.Hour
+	err = store.Quarantine(context.Background(), "p/recent", []byte("x"), "unknown_blob")
+	if err != nil {
+		t.Fatal(err)
+	}
 	fresh := uuid.NewString() + "/" + uuid.NewString()
 	putBlob(t, store, fresh)
 	if r := invoke(t, jobs.CleanupName, j.Handle, env); r.Status != http.StatusOK {
@@ -174,6 +198,14 @@ func TestCleanup(t *testing.T) {
 	sort.Strings(want)
 	if diff := cmp.Diff(blobNames(t, store), want); diff != "" {
 		t.Errorf("young orphan removed (-got +want):\n%s", diff)
+	}
+	quarantined = nil
+	_ = store.ListQuarantined(context.Background(), "", func(b blobstore.BlobInfo) error {
+		quarantined = append(quarantined, b.Name)
+		return nil
+	})
+	if len(quarantined) != 1 {
+		t.Errorf("quarantined blobs = %v, want the recent one kept", quarantined)
 	}
 }
 
