@@ -14,9 +14,9 @@ func b64(v any) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// publicRoutes answer without sign-in: liveness, readiness and the API description.
+// publicRoutes answer without sign-in: liveness and readiness only (A1).
 var publicRoutes = map[string]bool{
-	"GET /api/health": true, "GET /api/health/ready": true, "GET /api/openapi.json": true,
+	"GET /api/health": true, "GET /api/health/ready": true,
 }
 
 // concrete fills a route pattern's wildcards with id.

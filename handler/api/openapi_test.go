@@ -201,7 +201,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 			}
 		}
 	}
-	res := e.do(req{method: "GET", path: "/api/openapi.json"})
+	res := e.do(req{user: "u-analyst", method: "GET", path: "/api/openapi.json"})
 	if res.status != http.StatusOK {
 		t.Fatalf("GET /api/openapi.json: %d", res.status)
 	}

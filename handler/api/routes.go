@@ -30,7 +30,7 @@ func (s *Server) routeTable() []route {
 	core := []route{
 		{http.MethodGet, "/api/health", "", "", "", s.handleHealth},
 		{http.MethodGet, "/api/health/ready", "", "", "", s.handleReady},
-		{http.MethodGet, "/api/openapi.json", "", "", "", s.handleOpenAPI},
+		{http.MethodGet, "/api/openapi.json", staff.ReadSelf, "", "", s.handleOpenAPI},
 		{http.MethodGet, "/api/me", staff.ReadSelf, "", "", s.handleMe},
 
 		{http.MethodPost, "/api/patients/search", staff.ReadPatients, "search", "", s.handleSearchPatients},
