@@ -65,7 +65,7 @@ run: db-up npm-deps app $(DEVHOST) web-build
 
 ## ---------------------------------------------------------------- test
 .PHONY: test
-test: db-up npm-deps test-go test-web test-infra vulncheck
+test: db-up npm-deps test-go test-web test-e2e test-infra vulncheck
 	@echo "make test: all suites passed"
 
 .PHONY: test-go
@@ -86,6 +86,12 @@ test-web-e2e: npm-deps
 	    exit 1; fi; \
 	fi
 	cd staticweb && npm run e2e
+
+# The browser tests against the whole app started as `make run` starts it (run.sh --e2e:
+# a fresh database, an in-memory Azurite and ports of its own), after test-web's export.
+.PHONY: test-e2e
+test-e2e: app $(DEVHOST) test-web
+	@bash handler/devenv/run.sh --e2e $(MAKE) --no-print-directory test-web-e2e
 
 .PHONY: web-build
 web-build: npm-deps
