@@ -28,6 +28,8 @@ import { SelectField, TextField } from "./ui/field";
 import { Loading } from "./ui/loading";
 import { Table, Td } from "./ui/table";
 
+// The drawings are aria-hidden and kept out of the tab order (accessibilityLayer off): the
+// table under each chart is the accessible form of the same numbers.
 // Colours are a calm, colour-blind-safe pair, and never carry meaning alone: every series has
 // its own line pattern and marker, bars carry value labels, and each chart has a data table.
 const ink = "#0b6158";
@@ -45,7 +47,7 @@ function CountBars({ title, data, unit }: { title: string; data: readonly Count[
       <figcaption className="mb-2 text-sm font-medium">{title}</figcaption>
       <div className="h-56" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 400, height: 224 }}>
-          <BarChart data={[...data]} margin={{ top: 20, right: 8, left: 0, bottom: 0 }}>
+          <BarChart accessibilityLayer={false} data={[...data]} margin={{ top: 20, right: 8, left: 0, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
             <XAxis dataKey="label" tick={{ fill: "#334155", fontSize: 12 }} />
             <YAxis allowDecimals={false} tick={{ fill: "#334155", fontSize: 12 }} />
@@ -116,15 +118,15 @@ function TrendsChart({ trends }: { trends: VisitTrends }): ReactElement {
       </figcaption>
       <div className="h-72" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 800, height: 288 }}>
-          <LineChart data={data} margin={{ top: 10, right: 16, left: 0, bottom: 0 }}>
+          <LineChart accessibilityLayer={false} data={data} margin={{ top: 10, right: 16, left: 0, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
             <XAxis dataKey="period" tick={{ fill: "#334155", fontSize: 12 }} />
             <YAxis allowDecimals={false} tick={{ fill: "#334155", fontSize: 12 }} />
             <Tooltip />
             <Legend />
-            <Line type="monotone" dataKey="visits" name="Visits" stroke={ink} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+            <Line type="linear" dataKey="visits" name="Visits" stroke={ink} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
             <Line
-              type="monotone"
+              type="linear"
               dataKey="movingAverage"
               name="Moving average"
               stroke={second}
@@ -138,7 +140,7 @@ function TrendsChart({ trends }: { trends: VisitTrends }): ReactElement {
       </div>
       <div className="mt-4 h-64" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 800, height: 256 }}>
-          <BarChart data={data} margin={{ top: 10, right: 16, left: 0, bottom: 0 }}>
+          <BarChart accessibilityLayer={false} data={data} margin={{ top: 10, right: 16, left: 0, bottom: 0 }}>
             <defs>
               <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                 <rect width="6" height="6" fill="#ede9fe" />

@@ -85,7 +85,7 @@ export function PatientSearchView(): ReactElement {
         <h1>Patients</h1>
         {can.editPatients ? (
           <ButtonLink href="/patients/new/" variant="primary">
-            <span aria-hidden="true">＋</span> New patient
+            <span aria-hidden="true">+</span> New patient
           </ButtonLink>
         ) : null}
       </div>

@@ -5,7 +5,17 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { axeSerious, baseUrl, chromiumPath, openSession, screenshot, sharedDir, signIn, type Session } from "./browser.js";
+import {
+  axeSerious,
+  baseUrl,
+  chromiumPath,
+  enforceSwaHeaders,
+  openSession,
+  screenshot,
+  sharedDir,
+  signIn,
+  type Session,
+} from "./browser.js";
 
 const skip = baseUrl === "" ? "SKIPPED: PT_E2E_BASE_URL is not set (start the app, then set it)" : false;
 if (skip) process.stderr.write(`\n${"!".repeat(72)}\n${skip}\n${"!".repeat(72)}\n\n`);
@@ -46,7 +56,9 @@ describe("staff UI end to end", { skip }, () => {
     await signIn(desk.page, "dev-frontdesk");
   });
   after(async () => {
+    const leaked = desk.console.filter((m) => m.includes("Zoë") || m.includes("Brien") || m.includes("1990-01-01"));
     await desk.close();
+    assert.deepEqual(leaked, [], "no patient data in the console");
   });
 
   test("front desk creates a patient with accents and an apostrophe", async () => {
@@ -77,7 +89,7 @@ describe("staff UI end to end", { skip }, () => {
   test("logs a visit", async () => {
     const { page } = desk;
     await page.getByRole("link", { name: "Log visit" }).click();
-    await page.getByRole("textbox", { name: "Reason" }).fill("Annual check-up");
+    await page.getByRole("textbox", { name: "Reason", exact: true }).fill("Annual check-up");
     await axeClean(page, "log visit");
     await screenshot(page, "05-log-visit");
     assert.equal(await page.getByRole("textbox", { name: "Clinical notes" }).count(), 0, "no notes for front desk");
@@ -181,9 +193,14 @@ describe("conflicts, documents, analytics, admin", { skip }, () => {
     }
     const files = ["002-trivial-libre-office-writer.pdf", "Landscape_6.jpg"].map((f) => join(sharedDir, "testdata", "real", f));
     await page.getByLabel("Choose files to upload").setInputFiles(files);
-    for (const name of ["002-trivial-libre-office-writer.pdf", "Landscape_6.jpg"]) {
-      const row = page.getByRole("row").filter({ hasText: name });
-      await row.getByText("Ready").waitFor({ timeout: 120_000 });
+    try {
+      for (const name of ["002-trivial-libre-office-writer.pdf", "Landscape_6.jpg"]) {
+        const row = page.getByRole("row").filter({ hasText: name });
+        await row.getByText("Ready").waitFor({ timeout: 120_000 });
+      }
+    } catch (err) {
+      await screenshot(page, "08-documents-failed");
+      throw err;
     }
     await axeClean(page, "patient with documents");
     await screenshot(page, "08-documents");
@@ -222,6 +239,32 @@ describe("conflicts, documents, analytics, admin", { skip }, () => {
   });
 });
 
+describe("security headers of staticwebapp.config.json", { skip }, () => {
+  test("every screen runs under the strict CSP with no violation", async () => {
+    const s = await openSession();
+    try {
+      const violations = await enforceSwaHeaders(s);
+      await signIn(s.page, "dev-admin");
+      const id = await createPatient(s.page, "Csp", `Check ${run}`, "1970-07-07");
+      await s.page.getByRole("link", { name: "Log visit" }).click();
+      await s.page.getByRole("textbox", { name: "Reason", exact: true }).fill("CSP check");
+      await s.page.getByRole("button", { name: "Save visit" }).click();
+      await s.page.getByRole("table", { name: "Visits" }).waitFor();
+      const screens = ["/", "/patients/", `/patients/edit/?id=${id}`, "/analytics/", "/admin/staff/", "/admin/audit/", "/admin/imports/"];
+      for (const path of screens) {
+        await s.page.goto(`${baseUrl}${path}`);
+        await s.page.getByRole("heading", { level: 1 }).first().waitFor();
+        await s.page.waitForLoadState("networkidle");
+      }
+      const headers = (await s.page.goto(`${baseUrl}/`))?.headers() ?? {};
+      assert.match(headers["content-security-policy"] ?? "", /frame-ancestors 'none'/);
+      assert.deepEqual(violations, [], "the app needs nothing the CSP forbids");
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe("BL-03: birth dates in far time zones", { skip }, () => {
   for (const tz of ["Pacific/Kiritimati", "America/Los_Angeles", "Etc/GMT+12"]) {
     test(`${tz}: 1990-01-01 stays 1990-01-01`, async () => {
@@ -255,16 +298,16 @@ describe("keyboard only", { skip }, () => {
       assert.ok(id);
       await page.goto(`${baseUrl}/`);
       await page.getByRole("navigation", { name: "Main" }).waitFor();
-      await tabTo(page, (el) => el.getAttribute("type") === "search");
+      await tabTo(page, { attr: "type", value: "search" });
       await page.keyboard.type(`keyboard only ${run}`);
       await page.getByRole("link", { name: `Only ${run}, Keyboard` }).waitFor();
-      await tabTo(page, (el) => el.textContent === `Only ${run}, Keyboard`);
+      await tabTo(page, { text: `Only ${run}, Keyboard` });
       await page.keyboard.press("Enter");
       await page.getByRole("heading", { level: 1, name: `Keyboard Only ${run}` }).waitFor();
-      await tabTo(page, (el) => el.textContent.trim() === "Log visit");
+      await tabTo(page, { text: "Log visit" });
       await page.keyboard.press("Enter");
       await page.getByRole("heading", { level: 1, name: "Log visit" }).waitFor();
-      await tabTo(page, (el) => el.getAttribute("name") === "reason");
+      await tabTo(page, { attr: "name", value: "reason" });
       await page.keyboard.type("Walk-in");
       await page.keyboard.press("Enter");
       await page.getByRole("table", { name: "Visits" }).getByText("Walk-in").waitFor();
@@ -275,17 +318,27 @@ describe("keyboard only", { skip }, () => {
   });
 });
 
-/** Presses Tab until the focused element matches (at most 60 times); fails otherwise. */
-async function tabTo(page: Page, match: (el: Element) => boolean): Promise<void> {
-  for (let i = 0; i < 60; i++) {
+/** What the focused element must be: an attribute value, or its trimmed text. */
+type Target = { attr: string; value: string } | { text: string };
+
+/**
+ * Presses Tab until the focused element matches (at most 80 times) and checks that it shows a
+ * focus indicator; fails when the keyboard cannot get there.
+ */
+async function tabTo(page: Page, target: Target): Promise<void> {
+  for (let i = 0; i < 80; i++) {
     await page.keyboard.press("Tab");
-    const handle = await page.evaluateHandle(() => document.activeElement);
-    const el = handle.asElement();
-    if (el && (await el.evaluate(match))) {
-      const visible = await el.evaluate((e) => getComputedStyle(e).outlineStyle !== "none" || e.matches(":focus-visible"));
-      assert.ok(visible, "the focused element shows a focus indicator");
+    const state = await page.evaluate((t) => {
+      const el = document.activeElement;
+      if (!el) return { hit: false, ring: false };
+      const hit = "text" in t ? el.textContent.trim() === t.text : el.getAttribute(t.attr) === t.value;
+      const style = getComputedStyle(el);
+      return { hit, ring: style.outlineStyle !== "none" && style.outlineWidth !== "0px" };
+    }, target);
+    if (state.hit) {
+      assert.ok(state.ring, "the focused element shows a focus indicator");
       return;
     }
   }
-  assert.fail("could not reach the element with the keyboard");
+  assert.fail(`could not reach ${JSON.stringify(target)} with the keyboard`);
 }

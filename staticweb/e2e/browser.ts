@@ -26,7 +26,8 @@ export interface Session {
   context: BrowserContext;
   page: Page;
   dialogs: string[];
-  consoleErrors: string[];
+  /** Every console message the pages wrote (type: text). */
+  console: string[];
   close: () => Promise<void>;
 }
 
@@ -43,14 +44,14 @@ export async function openSession(opts: { timezoneId?: string } = {}): Promise<S
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const dialogs: string[] = [];
-  const consoleErrors: string[] = [];
-  context.on("page", (p) => watch(p, dialogs, consoleErrors));
-  watch(page, dialogs, consoleErrors);
+  const messages: string[] = [];
+  context.on("page", (p) => watch(p, dialogs, messages));
+  watch(page, dialogs, messages);
   return {
     context,
     page,
     dialogs,
-    consoleErrors,
+    console: messages,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -58,14 +59,44 @@ export async function openSession(opts: { timezoneId?: string } = {}): Promise<S
   };
 }
 
-function watch(page: Page, dialogs: string[], errors: string[]): void {
+function watch(page: Page, dialogs: string[], messages: string[]): void {
   page.on("dialog", (d) => {
     dialogs.push(`${d.type()}: ${d.message()}`);
     void d.dismiss();
   });
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    messages.push(`${m.type()}: ${m.text()}`);
   });
+}
+
+/**
+ * Makes every HTML page carry the globalHeaders of out/staticwebapp.config.json, as Static
+ * Web Apps would, and records CSP violations. The local dev host serves no such headers,
+ * so without this the policy (and its script hashes) would go untested.
+ */
+export async function enforceSwaHeaders(session: Session): Promise<string[]> {
+  const config = JSON.parse(readFileSync(join(process.cwd(), "out", "staticwebapp.config.json"), "utf8")) as {
+    globalHeaders: Record<string, string>;
+  };
+  const violations: string[] = [];
+  await session.context.exposeBinding("__ptCspViolation", (_src, v: string) => {
+    violations.push(v);
+  });
+  await session.context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const report = (globalThis as unknown as { __ptCspViolation: (v: string) => void }).__ptCspViolation;
+      report(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  await session.context.route(`${baseUrl}/**`, async (route) => {
+    if (route.request().resourceType() !== "document" || route.request().url().includes("/.auth/")) {
+      await route.fallback();
+      return;
+    }
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), ...config.globalHeaders } });
+  });
+  return violations;
 }
 
 /** Signs in through the dev host's /.auth/login/aad picker as one of the dev users. */

@@ -19,4 +19,6 @@ function run(cmd, args) {
 rmSync(".e2e-build", { recursive: true, force: true });
 run("npx", ["tsc", "-p", "e2e/tsconfig.json"]);
 const specs = readdirSync(".e2e-build").filter((f) => f.endsWith(".e2e.js")).map((f) => join(".e2e-build", f));
-run(process.execPath, ["--test", "--test-concurrency=1", "--test-reporter=spec", ...specs]);
+// Extra arguments go to node's test runner, e.g. --test-name-pattern=BL-03.
+const extra = process.argv.slice(2);
+run(process.execPath, ["--test", "--test-concurrency=1", "--test-reporter=spec", ...extra, ...specs]);

@@ -5,6 +5,10 @@ import { z } from "zod";
 // `undefined` deep in a component. `openapi.test.ts` checks them against the API's OpenAPI
 // description when `handler/api/openapi.json` exists.
 
+// Zod 4 probes `new Function("")` to compile faster parsers. The CSP forbids eval, so the probe
+// would only raise a violation report on every page; jitless parsing is plenty fast here.
+z.config({ jitless: true });
+
 const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 const nullableString = z.string().nullish().transform((v) => v ?? null);
 
