@@ -65,6 +65,13 @@ blob_triggers() {
   done
 }
 
+# blobs_key: the blobs_extension system key; fails while the host has not created it yet.
+blobs_key() {
+  local k
+  k=$(az functionapp keys list -g "$rg" -n "$app" --query systemKeys.blobs_extension -o tsv)
+  [[ -n $k ]] && printf '%s\n' "$k"
+}
+
 eventgrid() {
   local topic host key fn container name endpoint
   topic=$(out "$stack" event_grid_system_topic_name)
@@ -73,8 +80,7 @@ eventgrid() {
     summary "eventgrid: no Event Grid blob triggers in functions/"
     return 0
   fi
-  key=$(retry 10 15 az functionapp keys list -g "$rg" -n "$app" --query systemKeys.blobs_extension -o tsv)
-  [[ -n $key ]] || { echo "eventgrid: no blobs_extension key on $app" >&2; return 1; }
+  key=$(retry 10 15 blobs_key) || { echo "eventgrid: no blobs_extension key on $app" >&2; return 1; }
   echo "::add-mask::$key"
   while read -r fn container; do
     name=$(tr '[:upper:]' '[:lower:]' <<<"blob-$fn")
@@ -107,7 +113,10 @@ good)
   summary "release $release marked good on $app"
   ;;
 rollback)
-  good=$(blob download --name "$app/good" --file /dev/stdout 2>/dev/null | head -n 1 || true)
+  good=""
+  if blob download --name "$app/good" --file "${RUNNER_TEMP:-/tmp}/good" --output none 2>/dev/null; then
+    good=$(head -n 1 "${RUNNER_TEMP:-/tmp}/good")
+  fi
   if [[ -z $good || $good == "$release" ]]; then
     summary "rollback: no earlier good release of $app to go back to"
     exit 1

@@ -50,8 +50,16 @@ role)
 SELECT pgaadauth_create_principal_with_oid(:'role', :'oid', 'service', false, false)
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role');
 SQL
-  psql -v ON_ERROR_STOP=1 -d postgres -c "ALTER DATABASE \"$db\" OWNER TO \"$role\""
-  psql -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+  # Handing a database to a role needs membership in it (PostgreSQL 16+): the admin created
+  # the role, so it may grant it to itself. Migrations then run as the app's own role.
+  psql -v ON_ERROR_STOP=1 -d postgres -v role="$role" -v db="$db" <<'SQL'
+GRANT :"role" TO CURRENT_USER;
+ALTER DATABASE :"db" OWNER TO :"role";
+SQL
+  psql -v ON_ERROR_STOP=1 -d "$db" -v role="$role" <<'SQL'
+ALTER SCHEMA public OWNER TO :"role";
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+SQL
   summary "database role $role owns $db"
   ;;
 *) echo "db.sh: unknown action $action" >&2; exit 2 ;;
