@@ -74,13 +74,17 @@ export function DocumentsSection({ patientId }: { patientId: string }): ReactEle
                         <Button
                           variant="ghost"
                           aria-expanded={open === d.id}
+                          aria-label={`Details of ${d.fileName}`}
                           onClick={() => setOpen(open === d.id ? null : d.id)}
                         >
                           {open === d.id ? "Hide details" : "Details"}
-                          <span className="sr-only"> of {d.fileName}</span>
                         </Button>
-                        <a href={api.documentContentHref(d.id)} className="self-center text-sm">
-                          Download<span className="sr-only"> {d.fileName}</span>
+                        <a
+                          href={api.documentContentHref(d.id)}
+                          aria-label={`Download ${d.fileName}`}
+                          className="self-center text-sm"
+                        >
+                          Download
                         </a>
                       </span>
                     ) : null}

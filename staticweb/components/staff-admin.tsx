@@ -105,9 +105,12 @@ function StaffRow({ staff, self }: { staff: Staff; self: boolean }): ReactElemen
         {self ? (
           <span className="text-xs text-slate-600">You</span>
         ) : (
-          <Button variant={staff.active ? "danger" : "secondary"} onClick={() => void change({ active: !staff.active })}>
+          <Button
+            variant={staff.active ? "danger" : "secondary"}
+            aria-label={`${staff.active ? "Disable" : "Enable"} ${staff.email}`}
+            onClick={() => void change({ active: !staff.active })}
+          >
             {staff.active ? "Disable" : "Enable"}
-            <span className="sr-only"> {staff.email}</span>
           </Button>
         )}
       </Td>

@@ -432,6 +432,21 @@ export class FakeBackend {
     }];
   }
 
+  /** Adds a processed document directly. */
+  seedDocument(patientId: string, fileName: string, extra: Json = {}): Json {
+    const now = this.now().toISOString();
+    const doc: Json = {
+      id: uuid(), patientId, fileName, contentType: "application/pdf", declaredSize: 1234, sizeBytes: 1234,
+      status: "ready", warnings: ["The declared type does not match the content"], duplicateOf: null,
+      classification: { category: "lab_result", evidence: ["'haemoglobin' and a reference range"], score: 9 },
+      category: "lab_result", dates: [{ text: "3 March 2025", date: "2025-03-03" }], mrns: [], metadata: { pages: 2 },
+      text: "Haemoglobin 13.5 g/dL", textSource: "ocr", version: 1, createdAt: now, createdBy: null,
+      updatedAt: now, processedAt: now, archivedAt: null, ...extra,
+    };
+    this.documents.set(String(doc.id), doc);
+    return doc;
+  }
+
   /** Marks an uploaded blob as received (the fake host calls this on PUT). */
   blobReceived(id: string): boolean {
     const d = this.documents.get(id);
