@@ -70,7 +70,7 @@ test: db-up npm-deps test-go test-web test-e2e test-infra vulncheck
 
 .PHONY: test-go
 test-go: app $(DEVHOST)
-	@bash handler/devenv/with-azurite.sh go test $(GO_TEST_FLAGS) ./...
+	@bash handler/devenv/with-azurite.sh go test $(GO_TEST_FLAGS) ./handler/...
 
 .PHONY: test-web
 test-web: npm-deps

@@ -14,7 +14,7 @@ fi
 cd "$root"
 if curl -fsS --max-time 5 -o /dev/null https://vuln.go.dev/index/db.json.gz 2>/dev/null; then
   echo "govulncheck: public database (vuln.go.dev)"
-  exec "$bin" ./...
+  exec "$bin" ./handler/...
 fi
 shared=${PT_SHARED_DIR:-$root/../shared}
 if [ ! -d "$shared/vulndb" ]; then
@@ -24,4 +24,4 @@ fi
 db="$(cd "$shared/vulndb" && pwd)"
 modified=$(sed -n 's/.*"modified"[^"]*"\([^"]*\)".*/\1/p' "$db/index/db.json" 2>/dev/null | head -n 1)
 echo "govulncheck: offline database $db (as of ${modified:-unknown date})"
-exec "$bin" -db "file://$db" ./...
+exec "$bin" -db "file://$db" ./handler/...
