@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"patienttracker/handler/analytics"
@@ -163,11 +164,14 @@ func (db *DB) RollupVisits(ctx context.Context, in RollupInput) (RollupResult, e
 			res.Skipped = true
 			return nil
 		}
-		state, err := readRollupState(ctx, tx, in.Location)
+		state, changed, err := readRollupState(ctx, tx, in.Location)
 		if err != nil {
 			return err
 		}
 		res.Plan = analytics.PlanRollup(state, in.Today, in.Location, in.Window)
+		if err := updateFirstVisits(ctx, tx, res.Plan, changed); err != nil {
+			return err
+		}
 		if err := storeFigures(ctx, tx, in.Location, res.Plan, &res); err != nil {
 			return err
 		}
@@ -206,28 +210,30 @@ func setRollupLimits(ctx context.Context, tx pgx.Tx, timeout time.Duration) erro
 
 // readRollupState reads the state, consuming the visit change log: the rows deleted
 // here are exactly those this run sees, so a change committed meanwhile stays for the
-// next run.
+// next run. It also returns the patients the consumed changes named.
 func readRollupState(ctx context.Context, tx pgx.Tx, loc *time.Location) (
-	analytics.RollupState, error) {
+	analytics.RollupState, []uuid.UUID, error) {
 	var s analytics.RollupState
 	var completed, dirty, first *time.Time
 	var tz *string
+	var patients []uuid.UUID
 	err := tx.QueryRow(ctx, `
-	  WITH consumed AS (DELETE FROM visit_changes RETURNING earliest_start)
+	  WITH consumed AS (DELETE FROM visit_changes RETURNING patient_id, earliest_start)
 	  SELECT (SELECT completed_through FROM visit_rollup_state),
 	         (SELECT time_zone FROM visit_rollup_state),
 	         (SELECT (min(earliest_start) AT TIME ZONE $1)::date FROM consumed),
-	         (SELECT (min(start_at) AT TIME ZONE $1)::date FROM visits)`,
-		loc.String()).Scan(&completed, &tz, &dirty, &first)
+	         (SELECT (min(start_at) AT TIME ZONE $1)::date FROM visits),
+	         (SELECT coalesce(array_agg(DISTINCT patient_id), '{}') FROM consumed)`,
+		loc.String()).Scan(&completed, &tz, &dirty, &first, &patients)
 	if err != nil {
-		return s, fmt.Errorf("read rollup state: %w", err)
+		return s, nil, fmt.Errorf("read rollup state: %w", err)
 	}
 	s.CompletedThrough, s.DirtyFrom, s.FirstVisit = dayPtr(completed), dayPtr(dirty),
 		dayPtr(first)
 	if tz != nil {
 		s.TimeZone = *tz
 	}
-	return s, nil
+	return s, patients, nil
 }
 
 func dayPtr(t *time.Time) analytics.Day {
@@ -248,9 +254,6 @@ func storeFigures(ctx context.Context, tx pgx.Tx, loc *time.Location,
 		}
 		res.Deleted += tag.RowsAffected()
 	}
-	if err := updateFirstVisits(ctx, tx, loc, plan); err != nil {
-		return err
-	}
 	for _, g := range analytics.Granularities {
 		first, last, ok := plan.PeriodsToStore(g)
 		if !ok {
@@ -270,16 +273,15 @@ func storeFigures(ctx context.Context, tx pgx.Tx, loc *time.Location,
 	return nil
 }
 
-// updateFirstVisits brings patient_first_visits up to date. A full plan rebuilds it. A
-// narrow one relies on every change since the last run being at or after the plan's
-// first day (the change log and the window make it so): a patient whose recorded first
-// visit is earlier cannot have changed, one whose recorded first visit is later is
-// looked up again, and one not recorded had no counted visit before, so their first is
-// among the visits of the plan's days.
-func updateFirstVisits(ctx context.Context, tx pgx.Tx, loc *time.Location,
-	plan analytics.RollupPlan) error {
+// updateFirstVisits keeps patient_first_visits exact: every patient with a counted
+// visit, with the first one. A full plan rebuilds it. Otherwise only a change to a
+// patient's visits can move their first one, and each such change named the patient in
+// the log, so those patients are looked up again (one probe of visits_patient_counted
+// each) and nobody else is.
+func updateFirstVisits(ctx context.Context, tx pgx.Tx, plan analytics.RollupPlan,
+	changed []uuid.UUID) error {
 	if plan.Full {
-		_, err := tx.Exec(ctx, `DELETE FROM patient_first_visits;
+		_, err := tx.Exec(ctx, `TRUNCATE patient_first_visits;
 		  INSERT INTO patient_first_visits (patient_id, first_at)
 		  SELECT patient_id, min(start_at) FROM visits WHERE status NOT IN `+uncountedSQL+`
 		  GROUP BY patient_id`)
@@ -288,27 +290,25 @@ func updateFirstVisits(ctx context.Context, tx pgx.Tx, loc *time.Location,
 		}
 		return nil
 	}
-	if plan.Empty() {
+	// Short statements over a few thousand rows: compiling them would cost more.
+	if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
+		return fmt.Errorf("set rollup jit: %w", err)
+	}
+	if len(changed) == 0 {
 		return nil
 	}
-	since := plan.From.Midnight(loc).UTC()
 	_, err := tx.Exec(ctx, `WITH m AS (
-	    SELECT f.patient_id, (SELECT min(w.start_at) FROM visits w
-	      WHERE w.patient_id = f.patient_id AND w.status NOT IN `+uncountedSQL+`) AS first_at
-	    FROM patient_first_visits f WHERE f.first_at >= $1),
+	    SELECT p.patient_id, (SELECT min(w.start_at) FROM visits w
+	      WHERE w.patient_id = p.patient_id AND w.status NOT IN `+uncountedSQL+`) AS first_at
+	    FROM unnest($1::uuid[]) AS p(patient_id)),
 	  gone AS (DELETE FROM patient_first_visits f USING m
 	    WHERE f.patient_id = m.patient_id AND m.first_at IS NULL)
-	  UPDATE patient_first_visits f SET first_at = m.first_at FROM m
-	  WHERE f.patient_id = m.patient_id AND f.first_at <> m.first_at`, since)
+	  INSERT INTO patient_first_visits AS f (patient_id, first_at)
+	  SELECT patient_id, first_at FROM m WHERE first_at IS NOT NULL
+	  ON CONFLICT (patient_id) DO UPDATE SET first_at = EXCLUDED.first_at
+	  WHERE f.first_at <> EXCLUDED.first_at`, changed)
 	if err != nil {
-		return fmt.Errorf("recheck first visits: %w", err)
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO patient_first_visits (patient_id, first_at)
-	  SELECT patient_id, min(start_at) FROM visits
-	  WHERE start_at >= $1 AND status NOT IN `+uncountedSQL+` GROUP BY patient_id
-	  ON CONFLICT (patient_id) DO NOTHING`, since)
-	if err != nil {
-		return fmt.Errorf("add first visits: %w", err)
+		return fmt.Errorf("update first visits: %w", err)
 	}
 	return nil
 }

@@ -3,7 +3,7 @@
 // visits (issue #4; `make bench` runs it):
 //
 //	go run ./handler/cmd/benchrollup [-visits 10000000] [-patients 200000] [-runs 1]
-//	    [-floors] [-rebuild]
+//	    [-floors] [-full=false] [-rebuild]
 //
 // It prints the full rebuild next to the plain aggregate over every visit, and a
 // night's incremental run next to the plain aggregate over the same days, with their
@@ -31,10 +31,11 @@ func main() {
 	rebuild := flag.Bool("rebuild", false, "generate the data again")
 	runs := flag.Int("runs", 1, "timed runs of each full measurement (the best is kept)")
 	floors := flag.Bool("floors", false, "also time the cheaper baselines (UTC days, days only)")
+	full := flag.Bool("full", true, "time the full rollup (false: only the nights)")
 	flag.Parse()
 	ctx := context.Background()
 	if err := run(ctx, options{visits: *visits, patients: *patients, rebuild: *rebuild,
-		runs: *runs, floors: *floors}); err != nil {
+		runs: *runs, floors: *floors, full: *full}); err != nil {
 		fmt.Fprintln(os.Stderr, "benchrollup:", err)
 		os.Exit(1)
 	}
@@ -42,7 +43,7 @@ func main() {
 
 type options struct {
 	visits, patients, runs int
-	rebuild, floors        bool
+	rebuild, floors, full  bool
 }
 
 func serverURL() string {
@@ -75,7 +76,11 @@ func run(ctx context.Context, o options) error {
 	}
 
 	b := &bench{db: db, conn: conn, visits: o.visits, floors: o.floors}
-	if err := b.full(ctx, o.runs); err != nil {
+	if o.full {
+		if err := b.full(ctx, o.runs); err != nil {
+			return err
+		}
+	} else if _, _, err := b.rollup(ctx, fullToday); err != nil {
 		return err
 	}
 	return b.nights(ctx)

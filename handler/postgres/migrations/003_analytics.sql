@@ -24,38 +24,43 @@ CREATE TABLE visit_rollup_state (
   updated_at timestamptz NOT NULL
 );
 
--- One row per statement that inserted visits or changed what the rollup counts, holding
--- the earliest start it touched (old or new). The rollup consumes the rows, so a visit
--- backdated by years, or an import of old visits, is rolled up on the next run.
+-- One row per statement and patient whose visits were inserted, or changed in what the
+-- rollup counts, with the earliest start it touched (old or new). The rollup consumes
+-- the rows: it redoes every day from the earliest one, so a visit backdated by years or
+-- an import of old visits is rolled up on the next run, and it looks up the first visit
+-- again only for the patients named here.
 CREATE TABLE visit_changes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  patient_id uuid NOT NULL,
   earliest_start timestamptz NOT NULL
 );
 
 CREATE FUNCTION visit_changes_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO visit_changes (earliest_start)
-    SELECT min(n.start_at) FROM new_visits n HAVING count(*) > 0;
+  INSERT INTO visit_changes (patient_id, earliest_start)
+    SELECT n.patient_id, min(n.start_at) FROM new_visits n GROUP BY n.patient_id;
   RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION visit_changes_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO visit_changes (earliest_start)
-    SELECT least(min(o.start_at), min(n.start_at))
-    FROM old_visits o JOIN new_visits n ON n.id = o.id
+  INSERT INTO visit_changes (patient_id, earliest_start)
+    SELECT c.patient_id, min(c.start_at)
+    FROM old_visits o JOIN new_visits n ON n.id = o.id,
+      LATERAL (VALUES (o.patient_id, o.start_at), (n.patient_id, n.start_at))
+        AS c(patient_id, start_at)
     WHERE (o.start_at, o.status, o.patient_id, o.reason, o.reason_code)
       IS DISTINCT FROM (n.start_at, n.status, n.patient_id, n.reason, n.reason_code)
-    HAVING count(*) > 0;
+    GROUP BY c.patient_id;
   RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION visit_changes_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO visit_changes (earliest_start)
-    SELECT min(o.start_at) FROM old_visits o HAVING count(*) > 0;
+  INSERT INTO visit_changes (patient_id, earliest_start)
+    SELECT o.patient_id, min(o.start_at) FROM old_visits o GROUP BY o.patient_id;
   RETURN NULL;
 END
 $$;
@@ -71,8 +76,8 @@ CREATE TRIGGER visits_changes_delete AFTER DELETE ON visits
   FOR EACH STATEMENT EXECUTE FUNCTION visit_changes_deleted();
 
 -- Each patient's first counted visit, as of the last rollup. Only the rollup writes it,
--- under its lock, so a night's run tells new from returning patients by a lookup here
--- instead of reading every patient's history.
+-- under its lock (a first run rebuilds it with TRUNCATE), so a night's run tells new
+-- from returning patients by a lookup here instead of reading every patient's history.
 CREATE TABLE patient_first_visits (
   patient_id uuid PRIMARY KEY,
   first_at timestamptz NOT NULL
@@ -88,3 +93,4 @@ CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON visit_rollups, visit_rollup_state, visit_changes,
   patient_first_visits TO pt_app;
+GRANT TRUNCATE ON patient_first_visits TO pt_app;
