@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,12 +10,8 @@ function run(html: string): { status: number | null; stderr: string; config: str
   const dir = mkdtempSync(join(tmpdir(), "swa-"));
   writeFileSync(join(dir, "index.html"), html);
   const r = spawnSync(process.execPath, ["scripts/write-swa-config.mjs", dir, "swa/staticwebapp.config.json"], { encoding: "utf8" });
-  let config = "";
-  try {
-    config = readFileSync(join(dir, "staticwebapp.config.json"), "utf8");
-  } catch {
-    config = "";
-  }
+  const out = join(dir, "staticwebapp.config.json");
+  const config = existsSync(out) ? readFileSync(out, "utf8") : "";
   return { status: r.status, stderr: r.stderr, config };
 }
 
