@@ -27,15 +27,16 @@ type Querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// SharedDir returns ../shared (PT_SHARED_DIR), or skips the test loudly without it.
+// SharedDir returns ../shared as PT_SHARED_DIR names it (the Makefile sets it), or
+// skips the test loudly without it.
 func SharedDir(tb testing.TB) string {
 	tb.Helper()
 	dir := os.Getenv("PT_SHARED_DIR")
 	if dir == "" {
-		dir = "../shared"
+		tb.Skip("SKIPPED: ../shared not found: PT_SHARED_DIR is not set")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "testdata", "real")); err != nil {
-		tb.Skipf("SKIPPED: ../shared not found (set PT_SHARED_DIR): %v", err)
+		tb.Skipf("SKIPPED: ../shared not found at PT_SHARED_DIR: %v", err)
 	}
 	return dir
 }
