@@ -141,7 +141,7 @@ func TestCleanup(t *testing.T) {
 	// Azurite stamps blobs with the real time, so a negative retention stands for
 	// "older than the retention" here; the second run below uses real retentions.
 	j.Retention.Quarantine = -time.Minute
-	env := withUtcNow(timerFixture(t), now)
+	env := builtTimer(t, jobs.CleanupName, now)
 	r := invoke(t, jobs.CleanupName, j.Handle, env)
 	if r.Status != http.StatusOK {
 		t.Fatalf("reply %d %s", r.Status, r.raw)
@@ -215,7 +215,7 @@ func TestCleanupWithoutStorage(t *testing.T) {
 	db := openDB(t)
 	j := &jobs.Cleanup{DB: db, Retention: jobs.Retention{UploadGrace: time.Hour,
 		Events: time.Hour}}
-	r := invoke(t, jobs.CleanupName, j.Handle, timerVariants(t)["FirstRunLast0001"])
+	r := invoke(t, jobs.CleanupName, j.Handle, builtTimer(t, jobs.CleanupName, time.Now()))
 	if r.Status != http.StatusOK {
 		t.Fatalf("reply %d %s", r.Status, r.raw)
 	}

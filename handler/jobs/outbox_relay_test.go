@@ -63,7 +63,8 @@ func TestOutboxRelayTimer(t *testing.T) {
 		b := &broker{}
 		j := &jobs.OutboxRelay{DB: db, Publisher: b, Source: "/clinic-test",
 			Options: postgres.RelayOptions{BatchSize: 3}}
-		r := invoke(t, jobs.OutboxRelayName, j.Handle, timerFixture(t))
+		r := invoke(t, jobs.OutboxRelayName, j.Handle,
+			builtTimer(t, jobs.OutboxRelayName, time.Now()))
 		if r.Status != http.StatusOK || len(b.got) != 7 || pendingEvents(t, db) != 0 {
 			t.Fatalf("reply %d %s; %d published, %d pending", r.Status, r.raw, len(b.got),
 				pendingEvents(t, db))
@@ -89,7 +90,8 @@ func TestOutboxRelayTimer(t *testing.T) {
 		db := openDB(t)
 		seedOutbox(t, db, 4)
 		j := &jobs.OutboxRelay{DB: db, Publisher: &broker{failed: errors.New("unreachable")}}
-		r := invoke(t, jobs.OutboxRelayName, j.Handle, timerFixture(t))
+		r := invoke(t, jobs.OutboxRelayName, j.Handle,
+			builtTimer(t, jobs.OutboxRelayName, time.Now()))
 		if r.Status != http.StatusInternalServerError {
 			t.Fatalf("reply %d %s, want 500 (a failed run)", r.Status, r.raw)
 		}
@@ -103,7 +105,8 @@ func TestOutboxRelayTimer(t *testing.T) {
 		db := openDB(t)
 		seedOutbox(t, db, 2)
 		j := &jobs.OutboxRelay{DB: db}
-		r := invoke(t, jobs.OutboxRelayName, j.Handle, timerVariants(t)["ScheduleStatusNull"])
+		r := invoke(t, jobs.OutboxRelayName, j.Handle,
+			builtTimer(t, jobs.OutboxRelayName, time.Now()))
 		if r.Status != http.StatusOK || pendingEvents(t, db) != 2 {
 			t.Fatalf("reply %d %s", r.Status, r.raw)
 		}

@@ -18,6 +18,7 @@ import (
 
 	"patienttracker/handler/analytics/analyticstest"
 	"patienttracker/handler/funchost"
+	"patienttracker/handler/jobs"
 	"patienttracker/handler/postgres"
 	"patienttracker/handler/postgres/pgtest"
 )
@@ -73,6 +74,19 @@ func timerVariants(tb testing.TB) map[string]map[string]any {
 	status(m)["Last"] = "2024-11-04T02:00:00.1234567+00:00"
 	out["SevenFractionDigits"] = m
 	return out
+}
+
+// builtTimer is a timer envelope made by funchost's builder (what the dev host sends),
+// for tests that need no shared fixture.
+func builtTimer(tb testing.TB, name string, now time.Time) funchost.Request {
+	tb.Helper()
+	req, err := funchost.BuildTimer(funchost.Envelope{FunctionName: name,
+		Binding: jobs.TimerBinding, Now: now, RandGUID: uuid.NewString()},
+		funchost.TimerInfo{Schedule: funchost.TimerSchedule{AdjustForDST: true}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return req
 }
 
 // withUtcNow sets sys.UtcNow of an envelope.
