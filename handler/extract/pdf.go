@@ -128,7 +128,7 @@ func (d *pdfDoc) text(data []byte, pages []pdfPage, lim Limits) (string, error) 
 	if err != nil {
 		return "", errCorrupt("open pdf for text: %v", err)
 	}
-	return extractPDFText(d.ctx, r, pages, lim.MaxTextBytes+1)
+	return d.extractText(r, pages, lim.MaxTextBytes+1)
 }
 
 var pdfVersionRe = regexp.MustCompile(`%PDF-(\d\.\d)`)

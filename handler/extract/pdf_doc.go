@@ -41,6 +41,13 @@ type pdfDoc struct {
 	// swallow errors, so callers check it to keep a bomb from passing as
 	// a merely broken file.
 	verdict error
+	// decoded keeps the content streams the page walk decoded, kept
+	// bytes in all, for the text pass; scratch is checkStream's buffer.
+	decoded map[*pdfStream][]byte
+	kept    int64
+	scratch []byte
+	// contentBytes is the decoded size of all pages' content.
+	contentBytes int64
 	// libUnsafe marks files whose object streams could send
 	// github.com/ledongthuc/pdf into a loop (/Extends chains, or an
 	// object missing from the stream its xref names); their text is read
@@ -54,7 +61,7 @@ type pdfDoc struct {
 func openPDFDoc(ctx context.Context, data []byte, lim Limits) (*pdfDoc, error) {
 	d := &pdfDoc{ctx: ctx, data: data, lim: lim, xref: map[int]xrefEntry{},
 		cache: map[int]any{}, loading: map[int]bool{}, objStms: map[int][][2]int{},
-		objStmBody: map[int][]byte{}}
+		objStmBody: map[int][]byte{}, decoded: map[*pdfStream][]byte{}}
 	if bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")) < 0 {
 		return nil, errCorrupt("no %%PDF header")
 	}

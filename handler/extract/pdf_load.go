@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // load returns object num, from the cache or parsed (and decrypted) from
@@ -72,11 +73,7 @@ func (d *pdfDoc) resolve(o any) (any, error) {
 
 // get resolves dict[key]; errors give nil (a broken optional entry).
 func (d *pdfDoc) get(dict pdfDict, key pdfName) any {
-	o, err := d.resolve(dict[key])
-	if err != nil {
-		return nil
-	}
-	return o
+	return d.deref(dict[key])
 }
 
 // loadFromStream finds object num inside its object stream.
@@ -171,30 +168,119 @@ func (d *pdfDoc) decodeStream(s *pdfStream) ([]byte, error) {
 // the budget and watching the context: a page's content or a CMap that
 // inflates past the budget is found without holding it in memory.
 func (d *pdfDoc) checkStream(s *pdfStream) error {
-	r, _, err := d.streamReader(s)
-	if err != nil {
-		return err
+	_, err := d.inflate(s, true, false)
+	return err
+}
+
+// checkContent checks a page's content stream like checkStream, keeping
+// its decoded bytes for the text pass (see streamBytes) while the kept
+// total stays within an eighth of the inflation budget.
+func (d *pdfDoc) checkContent(s *pdfStream) error {
+	keep := !d.plainStream(s) && d.kept < d.lim.MaxInflatedBytes/8
+	before := d.inflated
+	b, err := d.inflate(s, true, keep)
+	d.contentBytes += d.inflated - before
+	if keep && err == nil {
+		d.decoded[s] = b
+		d.kept += int64(len(b))
 	}
-	buf := make([]byte, 64<<10)
-	// One stream may use a quarter of the budget: no page's content or CMap
-	// comes near it, and a bomb is then found four times sooner.
-	perStream := d.lim.MaxInflatedBytes / 4
+	return err
+}
+
+// streamBytes returns a content stream's decoded bytes: its raw bytes
+// when it has neither filter nor encryption, else those checkContent kept
+// or, past that share of the budget, a new decoding (already charged).
+func (d *pdfDoc) streamBytes(s *pdfStream) ([]byte, error) {
+	if d.plainStream(s) {
+		return s.raw, nil
+	}
+	if b, ok := d.decoded[s]; ok {
+		return b, nil
+	}
+	return d.inflate(s, false, true)
+}
+
+// pageContent returns the decoded content of a page: its one stream, or
+// its streams joined by newlines (a token never spans two of them).
+func (d *pdfDoc) pageContent(p pdfPage) ([]byte, error) {
+	if len(p.contents) == 1 {
+		return d.streamBytes(p.contents[0])
+	}
+	var all []byte
+	for _, s := range p.contents {
+		b, err := d.streamBytes(s)
+		if err != nil {
+			return nil, err
+		}
+		all = append(append(all, b...), '\n')
+	}
+	return all, nil
+}
+
+// plainStream reports whether a stream's bytes are its content as they
+// are: no filter, no encryption.
+func (d *pdfDoc) plainStream(s *pdfStream) bool {
+	return d.crypt == nil && len(filterList(d.get(s.dict, "Filter"))) == 0
+}
+
+// inflate decodes a stream chunk by chunk, watching the context. With
+// charge, the bytes count against the budget: one stream may use a
+// quarter of it (no page's content or CMap comes near that, and a bomb is
+// then found four times sooner). With keep, it returns the bytes,
+// predictors undone.
+func (d *pdfDoc) inflate(s *pdfStream, charge, keep bool) ([]byte, error) {
+	if d.plainStream(s) {
+		if charge {
+			if err := d.charge(int64(len(s.raw)), int64(len(s.raw))); err != nil {
+				return nil, err
+			}
+		}
+		return s.raw, nil
+	}
+	r, params, err := d.streamReader(s)
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	d.scratch = slices.Grow(d.scratch, 64<<10)
 	for own := int64(0); ; {
-		n, err := r.Read(buf)
-		d.inflated += int64(n)
-		if own += int64(n); own > perStream || d.inflated > d.lim.MaxInflatedBytes {
-			return errLimit("pdf streams inflate past their budget")
+		var n int
+		if keep {
+			out = slices.Grow(out, 64<<10)
+			n, err = r.Read(out[len(out):cap(out)])
+			out = out[:len(out)+n]
+		} else {
+			n, err = r.Read(d.scratch[:cap(d.scratch)])
+		}
+		own += int64(n)
+		if charge {
+			if err := d.charge(int64(n), own); err != nil {
+				return nil, err
+			}
 		}
 		if errors.Is(err, io.EOF) {
-			return nil
+			if keep {
+				return unpredict(out, params)
+			}
+			return nil, nil
 		}
 		if err != nil {
-			return fmt.Errorf("decode stream %d: %w", s.num, err)
+			return nil, fmt.Errorf("decode stream %d: %w", s.num, err)
 		}
 		if d.inflated&(1<<24-1) < int64(n) && d.ctx.Err() != nil {
-			return d.ctx.Err()
+			return nil, d.ctx.Err()
 		}
 	}
+}
+
+// charge counts n decoded bytes (own of them from the current stream)
+// against the budget.
+func (d *pdfDoc) charge(n, own int64) error {
+	d.inflated += n
+	if own > d.lim.MaxInflatedBytes/4 || d.inflated > d.lim.MaxInflatedBytes {
+		return errLimit("pdf streams inflate past their budget")
+	}
+	return nil
 }
 
 // streamReader returns a reader of the decrypted, decoded stream and the

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"errors"
 	"unicode/utf16"
 )
@@ -14,6 +15,9 @@ type pdfPage struct {
 	// readable is false when a content stream cannot be decoded by us (an
 	// unsupported filter or broken data); its text is not extracted.
 	readable bool
+	// contents are the page's content streams, res its resources.
+	contents []*pdfStream
+	res      pdfDict
 }
 
 // pageWalker walks the page tree once, with cycle, depth and count limits,
@@ -22,7 +26,7 @@ type pageWalker struct {
 	d        *pdfDoc
 	pages    []pdfPage
 	visited  map[int]bool
-	checked  map[int]bool // ToUnicode streams already charged
+	checked  map[int]error // ToUnicode streams already checked, and how
 	maxPages int
 }
 
@@ -42,7 +46,7 @@ func (d *pdfDoc) walkPages() ([]pdfPage, error) {
 	if c, _ := pages["Count"].(int64); c > int64(d.lim.MaxPDFPages) {
 		return nil, errLimit("pdf claims %d pages", c)
 	}
-	w := &pageWalker{d: d, visited: map[int]bool{}, checked: map[int]bool{},
+	w := &pageWalker{d: d, visited: map[int]bool{}, checked: map[int]error{},
 		maxPages: d.lim.MaxPDFPages}
 	if r, ok := pagesRef.(pdfRef); ok {
 		w.visited[r.num] = true
@@ -71,7 +75,7 @@ func (w *pageWalker) walk(node pdfDict, path []int, resPath int) error {
 			}
 			w.visited[r.num] = true
 		}
-		kid, _ := w.d.get(kids2dict(k), "v").(pdfDict)
+		kid, _ := w.d.deref(k).(pdfDict)
 		if kid == nil {
 			continue
 		}
@@ -82,8 +86,14 @@ func (w *pageWalker) walk(node pdfDict, path []int, resPath int) error {
 	return nil
 }
 
-// kids2dict wraps a kid so it can be resolved through get.
-func kids2dict(k any) pdfDict { return pdfDict{"v": k} }
+// deref resolves o; errors give nil (a broken optional entry).
+func (d *pdfDoc) deref(o any) any {
+	o, err := d.resolve(o)
+	if err != nil {
+		return nil
+	}
+	return o
+}
 
 func (w *pageWalker) leaf(page pdfDict, path []int, resPath int) error {
 	if len(w.pages) >= w.maxPages {
@@ -93,14 +103,14 @@ func (w *pageWalker) leaf(page pdfDict, path []int, resPath int) error {
 		return err
 	}
 	p := pdfPage{path: path, resPath: resPath, readable: true}
-	if err := w.checkContents(page); err != nil {
+	if err := w.checkContents(page, &p); err != nil {
 		if _, isVerdict := asContentError(err); isVerdict {
 			return err
 		}
 		p.readable = false
 	}
-	if res := w.resources(path, resPath); res != nil {
-		if err := w.checkFonts(res); err != nil {
+	if p.res = w.resources(path, resPath); p.res != nil {
+		if err := w.checkFonts(p.res); err != nil {
 			if _, isVerdict := asContentError(err); isVerdict {
 				return err
 			}
@@ -123,14 +133,15 @@ func (w *pageWalker) resources(path []int, resPath int) pdfDict {
 		if i >= len(kids) {
 			return nil
 		}
-		node, _ = w.d.get(kids2dict(kids[i]), "v").(pdfDict)
+		node, _ = w.d.deref(kids[i]).(pdfDict)
 	}
 	res, _ := w.d.get(node, "Resources").(pdfDict)
 	return res
 }
 
-// checkContents decodes the page's content streams against the budget.
-func (w *pageWalker) checkContents(page pdfDict) error {
+// checkContents decodes the page's content streams against the budget
+// and lists them in p.
+func (w *pageWalker) checkContents(page pdfDict, p *pdfPage) error {
 	var streams []any
 	switch c := w.d.get(page, "Contents").(type) {
 	case *pdfStream:
@@ -139,34 +150,99 @@ func (w *pageWalker) checkContents(page pdfDict) error {
 		streams = c
 	}
 	for _, s := range streams {
-		st, _ := w.d.get(kids2dict(s), "v").(*pdfStream)
+		st, _ := w.d.deref(s).(*pdfStream)
 		if st == nil {
 			continue
 		}
-		if err := w.d.checkStream(st); err != nil {
+		p.contents = append(p.contents, st)
+		if err := w.d.checkContent(st); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkFonts decodes each font's ToUnicode CMap once against the budget.
+// checkFonts decodes each font's ToUnicode CMap once against the budget,
+// and refuses one that github.com/ledongthuc/pdf could not read to its
+// end (see libLexerHangs). The answer holds for every page using it.
 func (w *pageWalker) checkFonts(res pdfDict) error {
 	fonts, _ := w.d.get(res, "Font").(pdfDict)
 	for _, f := range fonts {
-		font, _ := w.d.get(kids2dict(f), "v").(pdfDict)
+		font, _ := w.d.deref(f).(pdfDict)
 		ref, isRef := font["ToUnicode"].(pdfRef)
-		if font == nil || !isRef || w.checked[ref.num] {
+		if font == nil || !isRef {
 			continue
 		}
-		w.checked[ref.num] = true
-		if s, ok := w.d.get(font, "ToUnicode").(*pdfStream); ok {
-			if err := w.d.checkStream(s); err != nil {
-				return err
-			}
+		err, done := w.checked[ref.num]
+		if !done {
+			err = w.checkCMap(font)
+			w.checked[ref.num] = err
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+var errCMapHangs = errors.New("ToUnicode CMap ends inside a hexadecimal string")
+
+func (w *pageWalker) checkCMap(font pdfDict) error {
+	s, ok := w.d.get(font, "ToUnicode").(*pdfStream)
+	if !ok {
+		return nil
+	}
+	cmap, err := w.d.inflate(s, true, true)
+	if err == nil && libLexerHangs(cmap) {
+		err = errCMapHangs
+	}
+	return err
+}
+
+// libLexerHangs reports whether github.com/ledongthuc/pdf's lexer would
+// loop forever on b: it reads a hexadecimal string until '>', and past
+// the end of a stream it reads newlines, so a '<' (not "<<") outside
+// strings and comments with no '>' after it never ends.
+func libLexerHangs(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '%':
+			for i < len(b) && b[i] != '\r' && b[i] != '\n' {
+				i++
+			}
+		case '(':
+			i = literalEnd(b, i+1)
+		case '<':
+			if i+1 < len(b) && b[i+1] == '<' {
+				i++
+				continue
+			}
+			end := bytes.IndexByte(b[i:], '>')
+			if end < 0 {
+				return true
+			}
+			i += end
+		}
+	}
+	return false
+}
+
+// literalEnd returns the index of the ')' that ends the literal string
+// starting at b[i] (len(b) when none does).
+func literalEnd(b []byte, i int) int {
+	for depth := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(b)
 }
 
 // formFields lists the AcroForm's fields with their values (at most 1000,
@@ -186,7 +262,7 @@ func (d *pdfDoc) formFields() []FormField {
 				}
 				seen[r.num] = true
 			}
-			field, _ := d.get(kids2dict(f), "v").(pdfDict)
+			field, _ := d.deref(f).(pdfDict)
 			if field == nil || len(out) >= 1000 || depth > d.lim.MaxNesting {
 				continue
 			}
@@ -218,7 +294,7 @@ func joinFieldName(prefix, name string) string {
 // kidsAreFields tells field kids (with /T) from widget annotations.
 func kidsAreFields(d *pdfDoc, kids pdfArray) bool {
 	for _, k := range kids {
-		if kid, _ := d.get(kids2dict(k), "v").(pdfDict); kid != nil && kid["T"] != nil {
+		if kid, _ := d.deref(k).(pdfDict); kid != nil && kid["T"] != nil {
 			return true
 		}
 	}

@@ -40,13 +40,26 @@ type pdfLexer struct {
 	maxDepth int
 }
 
-func isPDFSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
-}
+func isPDFSpace(c byte) bool { return pdfClass[c] == pdfSpace }
 
-func isPDFDelim(c byte) bool {
-	return bytes.IndexByte([]byte("()<>[]{}/%"), c) >= 0
-}
+func isPDFDelim(c byte) bool { return pdfClass[c] == pdfDelim }
+
+// pdfClass sorts bytes into PDF white space, delimiters and regular
+// characters (0).
+var pdfClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \n\r\t\f\x00") {
+		t[c] = pdfSpace
+	}
+	for _, c := range []byte("()<>[]{}/%") {
+		t[c] = pdfDelim
+	}
+	return t
+}()
+
+const (
+	pdfSpace = 1 + iota
+	pdfDelim
+)
 
 func (l *pdfLexer) skipSpace() {
 	for l.pos < len(l.b) {
@@ -67,7 +80,7 @@ func (l *pdfLexer) skipSpace() {
 // regular reads a run of regular characters.
 func (l *pdfLexer) regular() []byte {
 	start := l.pos
-	for l.pos < len(l.b) && !isPDFSpace(l.b[l.pos]) && !isPDFDelim(l.b[l.pos]) {
+	for l.pos < len(l.b) && pdfClass[l.b[l.pos]] == 0 {
 		l.pos++
 	}
 	return l.b[start:l.pos]

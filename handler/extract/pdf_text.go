@@ -38,13 +38,6 @@ func (m matrix) mul(n matrix) matrix {
 	}
 }
 
-// textFont is a font as the text model uses it.
-type textFont struct {
-	enc     pdf.TextEncoding
-	twoByte bool
-	widths  func(code int) float64 // glyph width in 1/1000 text space
-}
-
 // gstate is the part of the graphics and text state the model needs.
 type gstate struct {
 	ctm                        matrix
@@ -54,102 +47,107 @@ type gstate struct {
 
 // pageText is the text model of one page.
 type pageText struct {
-	ctx      context.Context
-	res      pdf.Value
-	fonts    map[string]*textFont
+	fonts    *pageFonts
 	g        gstate
 	stack    []gstate
 	tm, tlm  matrix
 	out      *strings.Builder
 	max      int
+	full     bool // the text reached max: nothing more is written
 	started  bool
 	lastX    float64 // device x where the last run ended
 	lastY    float64 // device y of the last run's baseline
 	lastSize float64
-	ops      int
+	scratch  []byte
 }
 
-// extractPDFText returns the text of the readable pages, pages separated by
-// a blank line.
-func extractPDFText(ctx context.Context, r *pdf.Reader, pages []pdfPage,
-	maxBytes int) (string, error) {
+// extractText returns the text of the readable pages, pages separated by
+// a blank line. Content streams come from our own reader (decoded once,
+// see pageContent); fonts come from github.com/ledongthuc/pdf, whose
+// reader r is only asked for the font resources of pages.
+func (d *pdfDoc) extractText(r *pdf.Reader, pages []pdfPage, maxBytes int) (string, error) {
 	var out strings.Builder
-	root := r.Trailer().Key("Root").Key("Pages")
+	// Text is a part of the content: growing by doubling would copy it
+	// twice over.
+	out.Grow(int(min(int64(maxBytes), d.contentBytes)))
+	tree := &libPageTree{root: r.Trailer().Key("Root").Key("Pages")}
+	shared := map[int]*textFont{}
 	for _, p := range pages {
 		if !p.readable {
 			continue
 		}
-		node, res := root, pdf.Value{}
-		if p.resPath == 0 {
-			res = root.Key("Resources")
-		}
-		for i, k := range p.path {
-			node = node.Key("Kids").Index(k)
-			if i+1 == p.resPath {
-				res = node.Key("Resources")
+		content, err := d.pageContent(p)
+		if err != nil {
+			if ctxErr := d.ctx.Err(); ctxErr != nil {
+				return "", ctxErr
 			}
+			continue // the page's text is lost, not the document
 		}
 		if out.Len() > 0 {
 			out.WriteString("\n\n")
 		}
-		err := runPage(ctx, node, res, &out, maxBytes)
+		fonts := &pageFonts{d: d, page: p, tree: tree, shared: shared, own: map[string]*textFont{}}
+		err = runPage(d.ctx, content, fonts, &out, maxBytes, d.lim.MaxNesting)
 		if errors.Is(err, errTextFull) {
 			break
 		}
-		if ctx.Err() != nil {
-			return "", ctx.Err()
+		if d.ctx.Err() != nil {
+			return "", d.ctx.Err()
 		}
 	}
 	return out.String(), nil
 }
 
-// runPage interprets one page's content. A malformed page (the library
-// raises panics on bad syntax) loses its remaining text, not the document.
-func runPage(ctx context.Context, page, res pdf.Value, out *strings.Builder, max int) (err error) {
-	contents := page.Key("Contents")
-	if contents.Kind() != pdf.Stream && contents.Kind() != pdf.Array {
-		return nil
-	}
-	pt := &pageText{ctx: ctx, res: res, fonts: map[string]*textFont{}, out: out, max: max,
+// runPage interprets one page's content. A malformed page (font decoders
+// of the library may panic on bad data) loses its remaining text, not the
+// document.
+func runPage(ctx context.Context, content []byte, fonts *pageFonts, out *strings.Builder,
+	max, maxDepth int) (err error) {
+	pt := &pageText{fonts: fonts, out: out, max: max,
 		g: gstate{ctm: identity, th: 1}, tm: identity, tlm: identity}
 	defer func() {
 		if p := recover(); p != nil {
-			if e, ok := p.(error); ok && (errors.Is(e, errTextFull) || ctx.Err() != nil) {
-				err = e
-				return
-			}
 			err = fmt.Errorf("page content: %v", p)
 		}
 	}()
-	pdf.Interpret(contents, pt.op)
-	return nil
-}
-
-func popAll(stk *pdf.Stack) []pdf.Value {
-	args := make([]pdf.Value, stk.Len())
-	for i := len(args) - 1; i >= 0; i-- {
-		args[i] = stk.Pop()
+	l := &contentLexer{b: content, maxDepth: maxDepth}
+	for n := 1; ; n++ {
+		op, ok := l.next()
+		if !ok {
+			return nil
+		}
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		pt.op(string(op), l.args)
+		if pt.full {
+			return errTextFull
+		}
 	}
-	return args
 }
 
-func nums(args []pdf.Value, n int) ([]float64, bool) {
+func nums(args []operand, n int) ([]float64, bool) {
 	if len(args) < n {
 		return nil, false
 	}
 	out := make([]float64, n)
 	for i := range out {
-		out[i] = args[len(args)-n+i].Float64()
+		out[i] = args[len(args)-n+i].num
 	}
 	return out, true
 }
 
-// op executes one content operator.
-func (pt *pageText) op(stk *pdf.Stack, op string) {
-	if pt.ops++; pt.ops%1024 == 0 && pt.ctx.Err() != nil {
-		panic(pt.ctx.Err())
+// lastText returns the text of the last operand when it is a string.
+func lastText(args []operand) ([]byte, bool) {
+	if len(args) == 0 || args[len(args)-1].kind != operandString {
+		return nil, len(args) > 0
 	}
-	args := popAll(stk)
+	return args[len(args)-1].text, true
+}
+
+// op executes one content operator; args are the operands read since the
+// previous operator.
+func (pt *pageText) op(op string, args []operand) {
 	g := &pt.g
 	switch op {
 	case "q":
@@ -170,13 +168,13 @@ func (pt *pageText) op(stk *pdf.Stack, op string) {
 		pt.setTextParam(op, args)
 	case "Tf":
 		if len(args) >= 2 {
-			g.font, g.tfs = pt.font(args[len(args)-2].Name()), args[len(args)-1].Float64()
+			g.font, g.tfs = pt.fonts.get(nameOf(args[len(args)-2])), args[len(args)-1].num
 		}
 	case "Td", "TD", "Tm", "T*":
 		pt.move(op, args)
 	case "Tj":
-		if len(args) >= 1 {
-			pt.show(args[len(args)-1].RawString())
+		if t, ok := lastText(args); ok {
+			pt.show(t)
 		}
 	case "'", "\"":
 		if op == "\"" {
@@ -185,17 +183,23 @@ func (pt *pageText) op(stk *pdf.Stack, op string) {
 			}
 		}
 		pt.move("T*", nil)
-		if len(args) >= 1 {
-			pt.show(args[len(args)-1].RawString())
+		if t, ok := lastText(args); ok {
+			pt.show(t)
 		}
 	case "TJ":
-		if len(args) >= 1 {
-			pt.showArray(args[len(args)-1])
-		}
+		pt.showArray(args)
 	}
 }
 
-func (pt *pageText) setTextParam(op string, args []pdf.Value) {
+// nameOf returns a name operand's name, "" for anything else.
+func nameOf(o operand) []byte {
+	if o.kind != operandName {
+		return nil
+	}
+	return o.text
+}
+
+func (pt *pageText) setTextParam(op string, args []operand) {
 	v, ok := nums(args, 1)
 	if !ok {
 		return
@@ -215,7 +219,7 @@ func (pt *pageText) setTextParam(op string, args []pdf.Value) {
 }
 
 // move handles the text-positioning operators.
-func (pt *pageText) move(op string, args []pdf.Value) {
+func (pt *pageText) move(op string, args []operand) {
 	switch op {
 	case "TD", "Td":
 		v, ok := nums(args, 2)
@@ -238,160 +242,103 @@ func (pt *pageText) move(op string, args []pdf.Value) {
 	pt.tm = pt.tlm
 }
 
-func (pt *pageText) showArray(a pdf.Value) {
-	for i := 0; i < a.Len(); i++ {
-		x := a.Index(i)
-		if x.Kind() == pdf.String {
-			pt.show(x.RawString())
-			continue
+// showArray shows the strings of TJ's array operand and moves by its
+// numbers; nested arrays and other operands in it count as 0.
+func (pt *pageText) showArray(args []operand) {
+	if len(args) == 0 || args[len(args)-1].kind != operandArrayEnd {
+		return
+	}
+	start, depth := -1, 0
+	for i := len(args) - 1; i >= 0 && start < 0; i-- {
+		switch args[i].kind {
+		case operandArrayEnd:
+			depth++
+		case operandArrayStart:
+			if depth--; depth == 0 {
+				start = i
+			}
 		}
-		tx := -x.Float64() / 1000 * pt.g.tfs * pt.g.th
-		pt.tm = matrix{1, 0, 0, 1, tx, 0}.mul(pt.tm)
+	}
+	if start < 0 {
+		return
+	}
+	depth = 0
+	for _, x := range args[start+1 : len(args)-1] {
+		switch {
+		case x.kind == operandArrayStart:
+			depth++
+		case x.kind == operandArrayEnd:
+			depth--
+		case depth > 0:
+		case x.kind == operandString:
+			pt.show(x.text)
+		case x.kind == operandNumber:
+			tx := -x.num / 1000 * pt.g.tfs * pt.g.th
+			pt.tm = matrix{1, 0, 0, 1, tx, 0}.mul(pt.tm)
+		}
 	}
 }
 
 // show writes one text run, preceded by a newline or a space when its
 // position says so, and advances the text matrix past it.
-func (pt *pageText) show(raw string) {
+func (pt *pageText) show(raw []byte) {
 	f := pt.g.font
 	if f == nil {
-		f = &textFont{enc: nopEncoding{}, widths: func(int) float64 { return 500 }}
+		f = defaultFont
 	}
 	trm := matrix{pt.g.tfs * pt.g.th, 0, 0, pt.g.tfs, 0, pt.g.trise}.mul(pt.tm).mul(pt.g.ctm)
 	x, y := trm[4], trm[5]
 	size := math.Hypot(trm[2], trm[3])
-	text := f.enc.Decode(raw)
-	if pt.started && text != "" {
+	pt.scratch = f.decode(pt.scratch[:0], raw)
+	text := pt.scratch
+	if pt.started && len(text) > 0 {
 		pt.separate(x, y, size, text)
 	}
 	pt.write(text)
 	advance := 0.0
-	for _, code := range codes(raw, f.twoByte) {
-		w := f.widths(code)/1000*pt.g.tfs + pt.g.tc
-		if code == 32 && !f.twoByte {
-			w += pt.g.tw
+	if f.twoByte {
+		for i := 0; i+1 < len(raw); i += 2 {
+			w := f.width(int(raw[i])<<8|int(raw[i+1]))/1000*pt.g.tfs + pt.g.tc
+			advance += w * pt.g.th
 		}
-		advance += w * pt.g.th
+	} else {
+		for _, c := range raw {
+			w := f.simple[c]/1000*pt.g.tfs + pt.g.tc
+			if c == ' ' {
+				w += pt.g.tw
+			}
+			advance += w * pt.g.th
+		}
 	}
 	pt.tm = matrix{1, 0, 0, 1, advance, 0}.mul(pt.tm)
 	end := matrix{pt.g.tfs * pt.g.th, 0, 0, pt.g.tfs, 0, pt.g.trise}.mul(pt.tm).mul(pt.g.ctm)
-	if text != "" {
+	if len(text) > 0 {
 		pt.started, pt.lastX, pt.lastY, pt.lastSize = true, end[4], y, size
 	}
 }
 
 // separate writes the newline or space that the jump from the last run's
 // end to (x, y) implies.
-func (pt *pageText) separate(x, y, size float64, text string) {
+func (pt *pageText) separate(x, y, size float64, text []byte) {
 	s := max(size, pt.lastSize, 1)
 	last := pt.out.String()
 	endsSpace := last == "" || strings.HasSuffix(last, " ") || strings.HasSuffix(last, "\n")
 	switch {
 	case math.Abs(y-pt.lastY) > 0.5*s:
 		if !strings.HasSuffix(last, "\n") {
-			pt.write("\n")
+			pt.write([]byte("\n"))
 		}
-	case x-pt.lastX > gapFactor*s && !endsSpace && !strings.HasPrefix(text, " "):
-		pt.write(" ")
+	case x-pt.lastX > gapFactor*s && !endsSpace && text[0] != ' ':
+		pt.write([]byte(" "))
 	}
 }
 
-func (pt *pageText) write(s string) {
-	if pt.out.Len()+len(s) > pt.max {
-		panic(errTextFull)
+// write appends s, unless the text would pass max: then the text is full
+// and stays as it is.
+func (pt *pageText) write(s []byte) {
+	if pt.full || pt.out.Len()+len(s) > pt.max {
+		pt.full = true
+		return
 	}
-	pt.out.WriteString(s)
-}
-
-// codes splits a run into character codes: bytes, or big-endian pairs for
-// composite (Type0) fonts.
-func codes(raw string, twoByte bool) []int {
-	out := make([]int, 0, len(raw))
-	if !twoByte {
-		for i := 0; i < len(raw); i++ {
-			out = append(out, int(raw[i]))
-		}
-		return out
-	}
-	for i := 0; i+1 < len(raw); i += 2 {
-		out = append(out, int(raw[i])<<8|int(raw[i+1]))
-	}
-	return out
-}
-
-type nopEncoding struct{}
-
-func (nopEncoding) Decode(raw string) string { return raw }
-
-// font returns (and caches) the page's font resource name.
-func (pt *pageText) font(name string) *textFont {
-	if f, ok := pt.fonts[name]; ok {
-		return f
-	}
-	v := pt.res.Key("Font").Key(name)
-	pf := &pdf.Font{V: v}
-	tf := &textFont{enc: pf.Encoder(), twoByte: v.Key("Subtype").Name() == "Type0"}
-	if tf.enc == nil {
-		tf.enc = nopEncoding{}
-	}
-	if tf.twoByte {
-		tf.widths = cidWidths(v.Key("DescendantFonts").Index(0))
-	} else {
-		tf.widths = simpleWidths(v)
-	}
-	pt.fonts[name] = tf
-	return tf
-}
-
-// simpleWidths reads /FirstChar and /Widths (500 where unknown, a typical
-// average glyph width).
-func simpleWidths(v pdf.Value) func(int) float64 {
-	first, ws := int(v.Key("FirstChar").Int64()), v.Key("Widths")
-	n := min(ws.Len(), 256)
-	table := make([]float64, n)
-	for i := range table {
-		table[i] = ws.Index(i).Float64()
-	}
-	return func(code int) float64 {
-		if i := code - first; i >= 0 && i < len(table) && table[i] > 0 {
-			return table[i]
-		}
-		return 500
-	}
-}
-
-// cidWidths reads a CID font's /DW and /W (both forms: c [w…] and
-// cFirst cLast w), at most 65536 entries.
-func cidWidths(v pdf.Value) func(int) float64 {
-	dw := v.Key("DW").Float64()
-	if dw == 0 {
-		dw = 1000
-	}
-	table := map[int]float64{}
-	w := v.Key("W")
-	for i := 0; i+1 < w.Len() && len(table) < 65536; {
-		c := int(w.Index(i).Int64())
-		next := w.Index(i + 1)
-		if next.Kind() == pdf.Array {
-			for j := 0; j < next.Len() && len(table) < 65536; j++ {
-				table[c+j] = next.Index(j).Float64()
-			}
-			i += 2
-			continue
-		}
-		if i+2 >= w.Len() {
-			break
-		}
-		last, width := int(next.Int64()), w.Index(i+2).Float64()
-		for c2 := c; c2 <= last && c2-c < 65536 && len(table) < 65536; c2++ {
-			table[c2] = width
-		}
-		i += 3
-	}
-	return func(code int) float64 {
-		if x, ok := table[code]; ok {
-			return x
-		}
-		return dw
-	}
+	pt.out.Write(s)
 }
