@@ -146,6 +146,24 @@ func TestPeriodsToStore(t *testing.T) {
 	if _, _, ok := p.PeriodsToStore(analytics.Monthly); ok {
 		t.Error("October is not over on 2023-10-29, but a month was planned")
 	}
+
+	// An ordinary night: the window redoes a week of days, but weeks are redone only
+	// where something is new or changed.
+	ny, _ := time.LoadLocation("America/New_York")
+	night := analytics.PlanRollup(analytics.RollupState{CompletedThrough: day("2024-03-13"),
+		TimeZone: ny.String(), FirstVisit: day("2020-01-01")}, day("2024-03-15"), ny, 7)
+	if night.From.String() != "2024-03-08" || night.ChangedFrom.String() != "2024-03-14" {
+		t.Fatalf("night plan = %s / %s", night.From, night.ChangedFrom)
+	}
+	if _, _, ok := night.PeriodsToStore(analytics.Weekly); ok {
+		t.Error("a week was redone although none ended or changed")
+	}
+	sunday := analytics.PlanRollup(analytics.RollupState{CompletedThrough: day("2024-03-16"),
+		TimeZone: ny.String(), FirstVisit: day("2020-01-01")}, day("2024-03-18"), ny, 7)
+	if first, last, ok := sunday.PeriodsToStore(analytics.Weekly); !ok ||
+		first.String() != "2024-03-11" || last != first {
+		t.Errorf("the week ending 2024-03-17 was not redone: %s..%s %t", first, last, ok)
+	}
 }
 
 func TestMovingAverage(t *testing.T) {

@@ -18,6 +18,10 @@ type RollupState struct {
 // RollupPlan is the range of clinic days one run recomputes.
 type RollupPlan struct {
 	From, Through Day
+	// ChangedFrom is the earliest day that is new since the last run or that a logged
+	// visit change touched: From without the window of recent days. Weeks and months
+	// are recomputed from here; the window is the daily rollups' safety net.
+	ChangedFrom Day
 	// Full is true when every rollup is rebuilt: the first run, or a new time zone.
 	Full bool
 }
@@ -37,29 +41,36 @@ func PlanRollup(s RollupState, today Day, loc *time.Location, window int) Rollup
 		if s.FirstVisit.IsZero() {
 			return RollupPlan{Through: through, Full: true}
 		}
-		return RollupPlan{From: s.FirstVisit, Through: through, Full: true}
+		return RollupPlan{From: s.FirstVisit, ChangedFrom: s.FirstVisit, Through: through,
+			Full: true}
 	}
-	from := s.CompletedThrough.AddDays(1)
+	changed := s.CompletedThrough.AddDays(1)
+	if !s.DirtyFrom.IsZero() {
+		changed = MinDay(changed, s.DirtyFrom)
+	}
+	from := changed
 	if window > 0 {
 		from = MinDay(from, today.AddDays(-window))
 	}
-	if !s.DirtyFrom.IsZero() {
-		from = MinDay(from, s.DirtyFrom)
-	}
 	if !s.FirstVisit.IsZero() {
-		from = MaxDay(from, s.FirstVisit)
+		from, changed = MaxDay(from, s.FirstVisit), MaxDay(changed, s.FirstVisit)
 	}
-	return RollupPlan{From: from, Through: through}
+	return RollupPlan{From: from, ChangedFrom: changed, Through: through}
 }
 
 // PeriodsToStore returns the first and last period starts of g that a plan recomputes:
-// every whole period that overlaps the plan and ends by its Through. A period still
-// running is left to a later run (the API computes it live). ok is false when none.
+// every day from From, and every whole week or month that overlaps ChangedFrom..Through
+// and ends by Through. A period still running is left to a later run (the API computes
+// it live). ok is false when none.
 func (p RollupPlan) PeriodsToStore(g Granularity) (first, last Day, ok bool) {
-	if p.Empty() {
+	from := p.From
+	if g != Daily && !p.ChangedFrom.IsZero() {
+		from = MaxDay(from, p.ChangedFrom)
+	}
+	if p.Empty() || p.Through.Before(from) {
 		return Day{}, Day{}, false
 	}
-	first = g.Start(p.From)
+	first = g.Start(from)
 	last = g.Start(p.Through)
 	if g.End(last).After(p.Through) {
 		last = g.Before(last, 1)
