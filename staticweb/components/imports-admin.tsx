@@ -52,6 +52,13 @@ function Rejections({ jobId }: { jobId: string }): ReactElement | null {
   const report = useQuery({ queryKey: ["import", jobId, "rejections"], queryFn: () => api.importRejections(jobId, null) });
   if (!report.data || report.data.items.length === 0) return null;
   return (
+    <>
+    <p>
+      <a href={api.importReportHref(jobId)} download>
+        Download the full report (CSV)
+      </a>
+      {report.data.nextCursor !== null ? " — the table shows the first rows only." : null}
+    </p>
     <Table caption="Rejected and warned rows" showCaption head={["File", "Line or entry", "Severity", "Problem", "Field"]}>
       {report.data.items.map((r, i) => (
         <tr key={`${r.file}-${r.line ?? r.entry ?? i}-${r.code}`}>
@@ -65,6 +72,7 @@ function Rejections({ jobId }: { jobId: string }): ReactElement | null {
         </tr>
       ))}
     </Table>
+    </>
   );
 }
 

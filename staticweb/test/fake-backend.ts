@@ -98,6 +98,8 @@ export class FakeBackend {
   private readonly now: () => Date;
   private mrnSeq = 1000;
   private readonly idem = new Map<string, string>();
+  private readonly uploads = new Map<string, string>();
+  readonly importJobs = new Map<string, Json>();
 
   constructor(opts: FakeBackendOptions = {}) {
     this.user = opts.user === undefined ? "dev-admin" : opts.user;
@@ -202,8 +204,10 @@ export class FakeBackend {
       case "POST /api/imports/uploads":
       case "POST /api/imports":
       case "GET /api/imports/:id":
+      case "GET /api/imports/:id/rejections":
         this.require("admin");
-        throw new HttpError(404, "not_found");
+        if (this.missing.has("imports")) throw new HttpError(404, "not_found");
+        return this.imports(key, id, body as Json);
       default:
         throw new HttpError(404, "not_found");
     }
@@ -430,6 +434,28 @@ export class FakeBackend {
       uploadMethod: "PUT", uploadHeaders: { "x-ms-blob-type": "BlockBlob" },
       expiresAt: new Date(this.now().getTime() + 600_000).toISOString(),
     }];
+  }
+
+  private imports(key: string, id: string, b: Json): [number, unknown] {
+    const now = this.now().toISOString();
+    if (key === "POST /api/imports/uploads") {
+      const uploadId = uuid();
+      this.uploads.set(uploadId, String(b.fileName));
+      return [201, { uploadId, uploadUrl: `/fake-blob/imports/${uploadId}`, uploadMethod: "PUT", uploadHeaders: { "x-ms-blob-type": "BlockBlob" }, expiresAt: now }];
+    }
+    if (key === "POST /api/imports") {
+      const files = (b.files as { uploadId: string; role: string }[]).map((f) => ({ ...f, fileName: this.uploads.get(f.uploadId) ?? "?" }));
+      const job = {
+        id: uuid(), kind: b.kind, status: "succeeded", files, errorCode: null, createdAt: now, startedAt: now, finishedAt: now,
+        progress: { rowsRead: 27, rowsLoaded: 26, rowsRejected: 1, rowsWarned: 0, patientsCreated: 26, patientsMatched: 0, visitsCreated: 0, visitsMatched: 0 },
+      };
+      this.importJobs.set(job.id, job);
+      return [202, job];
+    }
+    const job = this.importJobs.get(id);
+    if (!job) throw new HttpError(404, "not_found");
+    if (key === "GET /api/imports/:id") return [200, job];
+    return [200, { items: [{ file: 0, role: "patients", line: 7, severity: "rejected", code: "invalid_birth_date", field: "birthDate" }], nextCursor: null }];
   }
 
   /** Adds a processed document directly. */

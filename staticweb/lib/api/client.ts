@@ -336,6 +336,11 @@ export class ApiClient {
     return this.get(`/api/imports/${seg(id)}`, importJobSchema);
   }
 
+  /** The whole rejection report of an import as a CSV download (line numbers and codes). */
+  importReportHref(id: string): string {
+    return `/api/imports/${seg(id)}/rejections?format=csv&limit=10000`;
+  }
+
   /** One page of an import's rejected and warned rows (line numbers and codes, no values). */
   async importRejections(id: string, cursor: string | null): Promise<ImportReport> {
     const qs = query({ cursor: cursor ?? undefined, limit: "50" });
