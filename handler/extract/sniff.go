@@ -128,12 +128,13 @@ var markupMarkers = [][]byte{
 }
 
 // hasActiveMarkup reports whether b contains an opening of active markup,
-// ignoring ASCII case.
+// ignoring ASCII case (HTML's tag names are ASCII; a Unicode fold could
+// not match a window of the marker's byte length anyway).
 func hasActiveMarkup(b []byte) bool {
 	for i := bytes.IndexByte(b, '<'); i >= 0; {
 		rest := b[i:]
 		for _, m := range markupMarkers {
-			if len(rest) >= len(m) && bytes.EqualFold(rest[:len(m)], m) {
+			if len(rest) >= len(m) && equalASCIIFold(rest[:len(m)], m) {
 				return true
 			}
 		}
@@ -144,6 +145,20 @@ func hasActiveMarkup(b []byte) bool {
 		i += j + 1
 	}
 	return false
+}
+
+// equalASCIIFold reports whether b equals the lower-case marker m when
+// b's ASCII letters are lowered.
+func equalASCIIFold(b, m []byte) bool {
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != m[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isPolyglot reports whether an allowed binary file also carries active
