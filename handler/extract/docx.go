@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // The DOCX parts this package reads.
@@ -60,6 +62,11 @@ func openDOCX(data []byte, lim Limits) (*docxReader, error) {
 	if err != nil {
 		return nil, errCorrupt("open docx archive: %v", err)
 	}
+	// klauspost/compress inflates the same Deflate data faster than
+	// compress/flate; archive/zip still checks sizes and CRC-32.
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
+		return kflate.NewReader(r)
+	})
 	if len(zr.File) > lim.MaxZipEntries {
 		return nil, errLimit("docx archive has %d entries", len(zr.File))
 	}

@@ -2,13 +2,14 @@ package extract
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/ascii85"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // load returns object num, from the cache or parsed (and decrypted) from
@@ -335,6 +336,8 @@ var errUnsupportedFilter = errors.New("unsupported pdf stream filter")
 func applyFilter(f pdfName, r io.Reader) (io.Reader, error) {
 	switch f {
 	case "FlateDecode", "Fl":
+		// klauspost/compress inflates faster than compress/zlib, with the
+		// same checks (header, Adler-32).
 		zr, err := zlib.NewReader(r)
 		if err != nil {
 			return nil, fmt.Errorf("flate: %w", err)
