@@ -59,7 +59,7 @@ describe("ApiClient problem details", () => {
   });
 
   it("resolves optional features to null on 404", async () => {
-    const backend = new FakeBackend({ missing: ["analytics", "documents"] });
+    const backend = new FakeBackend({ missing: ["analytics", "documents", "imports"] });
     const api = new ApiClient(backend.fetch);
     expect(await api.patientStats()).toBeNull();
     expect(await api.config()).toBeNull();
