@@ -307,3 +307,36 @@ func TestLibLexerHangs(t *testing.T) {
 		}
 	}
 }
+
+// TestAdvanceTable: the cached advances follow every change of font and
+// text state, and equal the per-character formula.
+func TestAdvanceTable(t *testing.T) {
+	t.Parallel()
+	pt := newTestPageText(&strings.Builder{})
+	other := &textFont{simple: new([256]float64)}
+	for c := range other.simple {
+		other.simple[c] = float64(c * 3)
+	}
+	states := []gstate{
+		{tfs: 12, th: 1}, {tfs: 12, th: 1, tc: 0.5}, {tfs: 12, th: 1, tc: 0.5, tw: 2},
+		{tfs: 9, th: 0.9, tc: 0.5, tw: 2}, {tfs: 9, th: 0.9, tc: 0.5, tw: 2, font: other},
+		{tfs: 12, th: 1},
+	}
+	for _, g := range states {
+		f := g.font
+		if f == nil {
+			f = defaultFont
+		}
+		pt.g = g
+		a := pt.advances(f)
+		for _, c := range []byte{0, ' ', 'A', 200, 255} {
+			w := f.simple[c]/1000*g.tfs + g.tc
+			if c == ' ' {
+				w += g.tw
+			}
+			if a.width[c] != w*g.th {
+				t.Errorf("state %+v code %d: %v, want %v", g, c, a.width[c], w*g.th)
+			}
+		}
+	}
+}

@@ -59,6 +59,36 @@ type pageText struct {
 	lastY    float64 // device y of the last run's baseline
 	lastSize float64
 	scratch  []byte
+	adv      advanceTable
+}
+
+// advanceTable holds, for a simple font at the current text state, how
+// far each code moves the text position: the glyph width scaled to the
+// font size plus character spacing (and word spacing for the space),
+// times the horizontal scaling. It is filled when the font or one of
+// those parameters changes (rarely, next to the characters shown), so
+// showing a character costs one addition.
+type advanceTable struct {
+	font            *textFont
+	tfs, tc, tw, th float64
+	width           [256]float64
+}
+
+// advances returns the advance table of f at the current state.
+func (pt *pageText) advances(f *textFont) *advanceTable {
+	a, g := &pt.adv, &pt.g
+	if a.font == f && a.tfs == g.tfs && a.tc == g.tc && a.tw == g.tw && a.th == g.th {
+		return a
+	}
+	a.font, a.tfs, a.tc, a.tw, a.th = f, g.tfs, g.tc, g.tw, g.th
+	for c := range a.width {
+		w := f.simple[c]/1000*g.tfs + g.tc
+		if c == ' ' {
+			w += g.tw
+		}
+		a.width[c] = w * g.th
+	}
+	return a
 }
 
 // extractText returns the text of the readable pages, pages separated by
@@ -302,12 +332,9 @@ func (pt *pageText) show(raw []byte) {
 			advance += w * pt.g.th
 		}
 	} else {
+		a := pt.advances(f)
 		for _, c := range raw {
-			w := f.simple[c]/1000*pt.g.tfs + pt.g.tc
-			if c == ' ' {
-				w += pt.g.tw
-			}
-			advance += w * pt.g.th
+			advance += a.width[c]
 		}
 	}
 	pt.tm = matrix{1, 0, 0, 1, advance, 0}.mul(pt.tm)
