@@ -81,20 +81,28 @@ func TestCleanTextSharesCleanInput(t *testing.T) {
 	}
 }
 
-// TestDetach: text that is a view of the caller's buffer is copied, other
-// text is not.
+// TestDetach: text that is a view of the caller's buffer is copied, and so
+// is a short cut of a much longer text; other text is not.
 func TestDetach(t *testing.T) {
 	t.Parallel()
 	data := []byte("hello world")
 	view := viewString(data)[6:]
-	got := detach(view, data)
+	got := detach(view, view, data)
 	data[6] = 'W'
 	if got != "world" || view != "World" {
 		t.Errorf("detached %q, view %q", got, view)
 	}
-	own := strings.Repeat("x", 4)
-	if d := detach(own, data); d != own {
-		t.Errorf("detach changed %q", d)
+	long := strings.Repeat("x", 1000)
+	cases := []struct {
+		clean  string
+		copied bool
+	}{{long, false}, {long[:900], false}, {long[:500], true}, {"own", false}}
+	for _, c := range cases {
+		d := detach(c.clean, long, data)
+		if d != c.clean || (unsafe.StringData(d) != unsafe.StringData(c.clean)) != c.copied {
+			t.Errorf("%d bytes of %d: copied %v, want %v", len(c.clean), len(long),
+				unsafe.StringData(d) != unsafe.StringData(c.clean), c.copied)
+		}
 	}
 }
 

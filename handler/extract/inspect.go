@@ -141,7 +141,7 @@ func inspectContent(ctx context.Context, res *Result, data []byte, opts Options,
 		res.AddWarning(WarnTextTruncated)
 	}
 	// Dates and MRNs are substrings of the text: all must be detached.
-	clean = detach(clean, data)
+	clean = detach(clean, text, data)
 	res.Text = clean
 	if clean != "" {
 		res.TextSource = source
