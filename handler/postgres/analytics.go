@@ -41,26 +41,19 @@ v AS (
   WHERE start_at >= ($2::date::timestamp AT TIME ZONE $1)
     AND start_at < (($3::date + 1)::timestamp AT TIME ZONE $1)
 ),
--- One pass: visits by status (g = 7), counted visits by reason (g = 9) and by patient
--- (g = 14), told apart by GROUPING().
-g AS (
-  SELECT period, status, code, reason, patient_id, counted, count(*) AS n,
-         GROUPING(status, code, reason, patient_id) AS g
-  FROM v
-  GROUP BY GROUPING SETS ((period, status), (period, counted, code, reason),
-    (period, counted, patient_id))
-),
 st AS (
-  SELECT period, jsonb_object_agg(status, n) AS by_status FROM g WHERE g = 7 GROUP BY period
+  SELECT period, jsonb_object_agg(status, n) AS by_status
+  FROM (SELECT period, status, count(*) AS n FROM v GROUP BY 1, 2) s GROUP BY period
 ),
 ct AS (
-  SELECT period, sum(n) AS visits, count(*) AS uniq FROM g WHERE g = 14 AND counted
-  GROUP BY period
+  SELECT period, count(*) AS visits, count(DISTINCT patient_id) AS uniq
+  FROM v WHERE counted GROUP BY period
 ),
 rs AS (
   SELECT period, jsonb_agg(jsonb_build_array(code, reason, n) ORDER BY n DESC, code, reason)
     AS by_reason
-  FROM g WHERE g = 9 AND counted GROUP BY period
+  FROM (SELECT period, code, reason, count(*) AS n FROM v WHERE counted GROUP BY 1, 2, 3) r
+  GROUP BY period
 ),
 %[2]s
 SELECT st.period, coalesce(ct.visits, 0)::int AS visits, coalesce(ct.uniq, 0)::int AS uniq,
