@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -137,11 +138,13 @@ func cleanRun(s string, i, limit int) int {
 	return i
 }
 
-// skipPrintable drops from p the leading 32- and 8-byte blocks of
-// printable ASCII (0x20–0x7E) and returns the rest. Per byte b without the
+// skipPrintable drops from p the leading bytes that cleanText keeps as
+// they are and that are plain ASCII (printable characters, tab, newline)
+// and returns the rest, eight bytes at a time. Per byte b without the
 // high bit, b+0x60 has it exactly when b ≥ 0x20 and b+0x01 exactly when
 // b = 0x7F; a carry between bytes only starts at a byte that has the high
-// bit, which fails the test anyway.
+// bit, which fails the test anyway. Blocks holding a tab or a newline
+// fail that quick test and are looked at byte by byte with exact masks.
 func skipPrintable(p []byte) []byte {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	le := binary.LittleEndian
@@ -151,18 +154,38 @@ func skipPrintable(p []byte) []byte {
 		ge20 := (w0 + 0x60*lo) & (w1 + 0x60*lo) & (w2 + 0x60*lo) & (w3 + 0x60*lo)
 		bad := ^ge20 | (w0 + lo) | (w1 + lo) | (w2 + lo) | (w3 + lo) | w0 | w1 | w2 | w3
 		if bad&hi != 0 {
-			break
+			for i, w := range [4]uint64{w0, w1, w2, w3} {
+				if m := unusualBytes(w); m != 0 {
+					return p[8*i+bits.TrailingZeros64(m)/8:]
+				}
+			}
 		}
 		p = p[32:]
 	}
 	for len(p) >= 8 {
-		w := le.Uint64(p[0:8])
-		if (^(w+0x60*lo)|(w+lo)|w)&hi != 0 {
-			break
+		if m := unusualBytes(le.Uint64(p[0:8])); m != 0 {
+			return p[bits.TrailingZeros64(m)/8:]
 		}
 		p = p[8:]
 	}
 	return p
+}
+
+// unusualBytes returns w (eight bytes, little-endian) with the high bit
+// set in each byte that is not printable ASCII, tab or newline, and no
+// other bit set. Unlike the quick test, it is exact for every byte.
+func unusualBytes(w uint64) uint64 {
+	const lo, hi, low7 = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	x := w & low7
+	below20 := ^(x + 0x60*lo) & hi
+	del := (x + lo) & hi
+	return w&hi | del | below20&^zeroBytes(w^0x0A*lo)&^zeroBytes(w^0x09*lo)
+}
+
+// zeroBytes returns the high bit of each zero byte of v, exactly.
+func zeroBytes(v uint64) uint64 {
+	const hi, low7 = 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	return ^((v&low7 + low7) | v) & hi
 }
 
 // viewString returns b as a string without copying it. The caller must

@@ -57,6 +57,8 @@ func TestCleanTextAgreesWithRuneByRune(t *testing.T) {
 		"日本語のテキスト", "\u202Bبي\u202C", "emoji 🙂 here", long, long + "\x00" + long,
 		"\r\n" + long, strings.Repeat("\x01", 100) + long,
 		strings.Repeat("x", 7) + "\t" + strings.Repeat("y", 9) + "\u0080",
+		strings.Repeat("x", 37) + "\x7F" + strings.Repeat("y\t", 20) + "\x0B" + long,
+		strings.Repeat("z\n", 30) + "\u0085" + strings.Repeat("é", 20) + "\x1F\xFF" + long,
 	}
 	for _, s := range cases {
 		for _, max := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 100, len(s) - 1, len(s),
