@@ -3,7 +3,7 @@
 // visits (issue #4; `make bench` runs it):
 //
 //	go run ./handler/cmd/benchrollup [-visits 10000000] [-patients 200000] [-runs 1]
-//	    [-floors] [-full=false] [-rebuild]
+//	    [-floors] [-full=false] [-window 7] [-rebuild]
 //
 // It prints the full rebuild next to the plain aggregate over every visit, and a
 // night's incremental run next to the plain aggregate over the same days, with their
@@ -32,10 +32,11 @@ func main() {
 	runs := flag.Int("runs", 1, "timed runs of each full measurement (the best is kept)")
 	floors := flag.Bool("floors", false, "also time the cheaper baselines (UTC days, days only)")
 	full := flag.Bool("full", true, "time the full rollup (false: only the nights)")
+	window := flag.Int("window", 7, "PT_ROLLUP_WINDOW_DAYS of the runs")
 	flag.Parse()
 	ctx := context.Background()
 	if err := run(ctx, options{visits: *visits, patients: *patients, rebuild: *rebuild,
-		runs: *runs, floors: *floors, full: *full}); err != nil {
+		runs: *runs, floors: *floors, full: *full, window: *window}); err != nil {
 		fmt.Fprintln(os.Stderr, "benchrollup:", err)
 		os.Exit(1)
 	}
@@ -43,6 +44,7 @@ func main() {
 
 type options struct {
 	visits, patients, runs int
+	window                 int
 	rebuild, floors, full  bool
 }
 
@@ -75,7 +77,7 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("set work_mem: %w", err)
 	}
 
-	b := &bench{db: db, conn: conn, visits: o.visits, floors: o.floors}
+	b := &bench{db: db, conn: conn, visits: o.visits, floors: o.floors, window: o.window}
 	if o.full {
 		if err := b.full(ctx, o.runs); err != nil {
 			return err
