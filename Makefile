@@ -109,8 +109,18 @@ vulncheck:
 
 ## ---------------------------------------------------------------- bench
 .PHONY: bench
-bench: db-up app
+# Each figure is printed next to a baseline measured in the same run; see README.md.
+bench: db-up npm-deps app
+	@echo "== core: GET by id, search shapes at 1,000,000 patients, start-up"
 	go run ./handler/cmd/bench core
+	@echo "== analytics: VisitTrends rollup over 10,000,000 visits"
+	go run ./handler/cmd/benchrollup
+	@echo "== documents: processing per kind next to read + sniff + hash"
+	go test -run '^$$' -bench . -benchtime 3x ./handler/extract/
+	bash handler/devenv/with-azurite.sh go test -run '^$$' -bench ProcessDocument \
+	  -benchtime 3x ./handler/jobs/
+	@echo "== imports: 100,000 patients and 1,000,000 visits next to a plain COPY"
+	go test -run '^$$' -bench ImportVsCopy -benchtime 1x -timeout 60m ./handler/importer/
 
 ## ---------------------------------------------------------------- package and infrastructure
 # The Functions deployment package: .build/package/ and .build/patient-tracker.zip
