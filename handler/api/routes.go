@@ -146,7 +146,26 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 		_ = s.db.Audit(r.Context(), ev)
 		return e
 	}
-	return rt.handle(w, r, c)
+	if err := rt.handle(w, r, c); err != nil {
+		return err
+	}
+	if isWrite(r.Method, rt.pattern) {
+		// The answer goes out first; then a short, bounded relay of the events this
+		// write put in the outbox. No goroutine outlives the request (Flex may freeze
+		// an idle instance); the OutboxRelay timer is the guarantee.
+		_ = http.NewResponseController(w).Flush()
+		s.afterWrite(r.Context())
+	}
+	return nil
+}
+
+// isWrite reports whether a route changes data, so its events are worth relaying.
+func isWrite(method, pattern string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return !strings.HasSuffix(pattern, "/search")
 }
 
 // refuse answers 403 for a role that may never use the route, the same whether or not
@@ -239,6 +258,9 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 }
+
+// Unwrap lets http.ResponseController reach the server's writer (to flush).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
