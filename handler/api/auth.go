@@ -9,6 +9,7 @@ import (
 
 	"patienttracker/handler/apperror"
 	"patienttracker/handler/audit"
+	"patienttracker/handler/patient"
 	"patienttracker/handler/staff"
 )
 
@@ -57,6 +58,9 @@ func (s *Server) decodePrincipal(r *http.Request) (staff.Principal, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
+		return staff.Principal{}, unauthorized("invalid_principal", "Sign in again")
+	}
+	if patient.HasControl(p.IdentityProvider + p.UserID + p.UserDetails) {
 		return staff.Principal{}, unauthorized("invalid_principal", "Sign in again")
 	}
 	if p.IdentityProvider == "" || p.UserID == "" || !slices.Contains(p.UserRoles, "authenticated") {

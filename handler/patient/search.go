@@ -114,10 +114,39 @@ type Search struct {
 	After         *Cursor
 }
 
-// Cursor marks the last row of a page: its sort value and id, the stable tie-breaker.
+// Cursor marks the last row of a page: its sort value and id, the stable tie-breaker,
+// and the sort it belongs to (a cursor of one sort means nothing in another).
 type Cursor struct {
-	Key string    `json:"k"`
-	ID  uuid.UUID `json:"i"`
+	Sort string    `json:"s"`
+	Key  string    `json:"k"`
+	ID   uuid.UUID `json:"i"`
+}
+
+// SortSpec is the search's sort as the request names it, e.g. "-birthDate".
+func (s Search) SortSpec() string {
+	if s.Descending {
+		return "-" + s.SortKey
+	}
+	return s.SortKey
+}
+
+// validFor reports whether the cursor belongs to the sort and its key has that sort's
+// form, so a tampered or reused cursor is a 400, never a database error.
+func (c *Cursor) validFor(sort string) bool {
+	if c.Sort != sort || HasControl(c.Key) || len(c.Key) > 1000 {
+		return false
+	}
+	switch strings.TrimPrefix(sort, "-") {
+	case "birthDate":
+		_, ok := ParseDate(c.Key)
+		return ok
+	case "createdAt":
+		_, err := time.Parse(time.RFC3339Nano, c.Key)
+		return err == nil
+	case "mrn":
+		return LooksLikeMRN(c.Key)
+	}
+	return true
 }
 
 // Encode returns the opaque form handed to clients.
@@ -131,11 +160,15 @@ func DecodeCursor(s string) (*Cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	var c Cursor
 	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == uuid.Nil {
-		return nil, &apperror.Error{Kind: apperror.KindBadRequest, Code: "invalid_cursor",
-			Message: "The cursor is not one this API issued",
-			Fields:  []apperror.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+		return nil, invalidCursor()
 	}
 	return &c, nil
+}
+
+func invalidCursor() error {
+	return &apperror.Error{Kind: apperror.KindBadRequest, Code: "invalid_cursor",
+		Message: "The cursor is not one this API issued for this search",
+		Fields:  []apperror.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
 }
 
 // ParseSearch validates a search request.
@@ -171,6 +204,9 @@ func ParseSearch(r SearchRequest) (Search, error) {
 		c, err := DecodeCursor(r.Cursor)
 		if err != nil {
 			return Search{}, err
+		}
+		if !c.validFor(s.SortSpec()) {
+			return Search{}, invalidCursor()
 		}
 		s.After = c
 	}

@@ -27,6 +27,7 @@ var ruleCodes = map[string]string{
 	"max":                "too_long",
 	"maxbytes":           "too_long",
 	"nocontrol":          "control_char",
+	"nonul":              "control_char",
 	"noangle":            "forbidden_char",
 	"isodate":            "invalid_date",
 	"instant":            "invalid_datetime",
@@ -44,6 +45,10 @@ func newValidator() *validator.Validate {
 	})
 	must(v.RegisterValidation("nocontrol", func(fl validator.FieldLevel) bool {
 		return !HasControl(fl.Field().String())
+	}))
+	must(v.RegisterValidation("nonul", func(fl validator.FieldLevel) bool {
+		t := fl.Field().String()
+		return utf8.ValidString(t) && !strings.ContainsRune(t, 0)
 	}))
 	must(v.RegisterValidation("noangle", func(fl validator.FieldLevel) bool {
 		return !strings.ContainsAny(fl.Field().String(), "<>")

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -168,6 +169,20 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return nil
 }
 
+// referenceFields names the API field behind a foreign key, for 422 answers.
+var referenceFields = map[string]string{
+	"visits_clinician_id_fkey": "clinicianId",
+}
+
+// dbError is a database error reduced to what is safe to log.
+type dbError struct {
+	code, where string
+}
+
+func (e *dbError) Error() string {
+	return "database error " + e.code + " " + strings.TrimSpace(e.where)
+}
+
 // translate maps database errors onto application errors; others pass through.
 func translate(err error) error {
 	if err == nil {
@@ -187,6 +202,24 @@ func translate(err error) error {
 				Message: "That value is already in use", Err: err}
 		case "57014", "57P01", "57P02", "57P03", "53300", "40001", "40P01":
 			return apperror.Unavailable(err)
+		case "23503":
+			// A reference to a row that does not exist: the caller named a wrong id.
+			e := apperror.Invalid()
+			e.Code, e.Err = "invalid_reference", &dbError{pgErr.Code, pgErr.ConstraintName}
+			if f, ok := referenceFields[pgErr.ConstraintName]; ok {
+				e.Fields = []apperror.FieldError{{Field: f, Code: "unknown_id"}}
+			}
+			return e
+		case "22021", "22P05":
+			// Text PostgreSQL cannot store (a NUL byte): input the validators let through.
+			e := apperror.Invalid()
+			e.Code, e.Err = "invalid_character", &dbError{pgErr.Code, pgErr.ConstraintName}
+			return e
+		}
+		if strings.HasPrefix(pgErr.Code, "22") {
+			// A data exception's message quotes the value it refused, patient data among
+			// them: keep the code, table and column, never the message.
+			return &dbError{pgErr.Code, pgErr.TableName + " " + pgErr.ColumnName}
 		}
 		return err
 	}

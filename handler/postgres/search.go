@@ -186,7 +186,7 @@ func fetchSummaries(ctx context.Context, tx pgx.Tx, ids []uuid.UUID, s patient.S
 	var next *patient.Cursor
 	if len(ids) > s.Limit {
 		last := byID[ids[s.Limit-1]]
-		next = &patient.Cursor{ID: last.sum.ID,
+		next = &patient.Cursor{Sort: s.SortSpec(), ID: last.sum.ID,
 			Key: patient.SortValue(s.SortKey, last.sum, last.sortName, last.created)}
 		ids = ids[:s.Limit]
 	}

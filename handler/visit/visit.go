@@ -69,7 +69,7 @@ type Fields struct {
 	Status      *string    `json:"status" validate:"omitnil,oneof=planned arrived in-progress finished cancelled entered-in-error"`
 	Reason      *string    `json:"reason" validate:"omitnil,max=200,nocontrol"`
 	ReasonCode  *string    `json:"reasonCode" validate:"omitnil,max=50,nocontrol"`
-	Notes       *string    `json:"notes" validate:"omitnil,max=20000"`
+	Notes       *string    `json:"notes" validate:"omitnil,max=20000,nonul"`
 	ClinicianID *uuid.UUID `json:"clinicianId"`
 }
 
