@@ -223,8 +223,13 @@ func (d *devhostRun) records(tb testing.TB, file string) []map[string]any {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The handler may be writing as we read: only complete lines count.
+	complete := string(b[:bytes.LastIndexByte(b, '\n')+1])
 	var out []map[string]any
-	for line := range strings.SplitSeq(strings.TrimSpace(string(b)), "\n") {
+	for line := range strings.SplitSeq(complete, "\n") {
+		if line == "" {
+			continue
+		}
 		var m map[string]any
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			tb.Fatalf("record %q: %v", line, err)
