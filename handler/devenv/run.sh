@@ -22,6 +22,14 @@ if [ "$mode" = e2e ]; then
   listen=127.0.0.1:${PT_E2E_PORT:-7171}
   blob_port=${PT_E2E_AZURITE_PORT:-10200}
   azurite_store=(--inMemoryPersistence)
+elif [ -n "${DATA:-}" ]; then
+  # DATA replaces the demo clinic: its own database, loaded afresh each time.
+  db_name=${PT_RUN_DATABASE:-patient_tracker_data}
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" postgres
+  listen=127.0.0.1:7071
+  blob_port=10000
+  mkdir -p .build/azurite
+  azurite_store=(--location .build/azurite)
 else
   db_name=${PT_RUN_DATABASE:-patient_tracker}
   listen=127.0.0.1:7071
