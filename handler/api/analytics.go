@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"patienttracker/handler/analytics"
@@ -118,7 +119,7 @@ func (pr periodRange) check(today analytics.Day) error {
 func strictQuery(r *http.Request, allowed ...string) (url.Values, error) {
 	q := r.URL.Query()
 	for k, vs := range q {
-		if !contains(allowed, k) {
+		if !slices.Contains(allowed, k) {
 			return nil, badRequest("unknown_field", "The query has a parameter this route "+
 				"does not define", k)
 		}

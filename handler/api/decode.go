@@ -43,8 +43,8 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 // decodeInto decodes body into dst, refusing unknown fields, wrong JSON types, trailing
-// data and nulls (except for the fields named in nullable, where null clears a value).
-func decodeInto(body []byte, dst any, nullable ...string) error {
+// data and nulls (an optional field is cleared with "", never with null).
+func decodeInto(body []byte, dst any) error {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil {
 		var te *json.UnmarshalTypeError
@@ -57,7 +57,7 @@ func decodeInto(body []byte, dst any, nullable ...string) error {
 		return badRequest("type_mismatch", "The body must be a JSON object", "")
 	}
 	for k, v := range top {
-		if string(bytes.TrimSpace(v)) == "null" && !contains(nullable, k) {
+		if string(bytes.TrimSpace(v)) == "null" {
 			return badRequest("type_mismatch", "A field has the wrong JSON type", k)
 		}
 	}
@@ -88,13 +88,4 @@ func badRequest(code, title, field string) error {
 		e.Fields = []apperror.FieldError{{Field: field, Code: code}}
 	}
 	return e
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

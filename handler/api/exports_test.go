@@ -183,7 +183,8 @@ func TestExportPatientBundle(t *testing.T) {
 	if res.status != http.StatusForbidden {
 		t.Errorf("clinician export: %d", res.status)
 	}
-	res = e.do(req{user: "u-admin", method: "GET", path: "/api/patients/" + uuid.NewString() + "/fhir"})
+	res = e.do(req{user: "u-admin", method: "GET",
+		path: "/api/patients/" + uuid.NewString() + "/fhir"})
 	if res.status != http.StatusNotFound {
 		t.Errorf("export of a random id: %d", res.status)
 	}

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -245,7 +246,7 @@ func checkCreateImport(req *createImportRequest) (*postgres.ImportJob, error) {
 		if err != nil || len(f.UploadID) != 36 {
 			add(fmt.Sprintf("files[%d].uploadId", i), "invalid_id")
 		}
-		if known && !contains(roles, f.Role) {
+		if known && !slices.Contains(roles, f.Role) {
 			add(fmt.Sprintf("files[%d].role", i), "invalid_value")
 		}
 		count[f.Role]++

@@ -100,7 +100,8 @@ func (s *spec) check(t testing.TB, method, pattern string, status int, contentTy
 	if r, ok := resp["$ref"].(string); ok {
 		base = r
 		name := strings.TrimPrefix(r, "#/components/responses/")
-		resp, _ = s.doc["components"].(map[string]any)["responses"].(map[string]any)[name].(map[string]any)
+		shared, _ := s.doc["components"].(map[string]any)["responses"].(map[string]any)
+		resp, _ = shared[name].(map[string]any)
 	}
 	content, _ := resp["content"].(map[string]any)
 	if len(content) == 0 {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -153,26 +154,36 @@ func (s *Server) handleGetPatient(w http.ResponseWriter, r *http.Request, c *cal
 	return nil
 }
 
-// findPatient loads the patient named in the path. A missing one is audited as a failed
-// attempt at action; a malformed id is answered exactly like a random one.
+// findPatient loads the patient named in the path (see findByPathID).
 func (s *Server) findPatient(r *http.Request, c *caller, action string) (*patient.Patient,
 	error) {
+	return findByPathID(s, r, c, action, "patient", s.db.FindPatient)
+}
+
+// findByPathID loads the object the path's id names with find. A missing one is audited
+// as a failed attempt at action; a malformed id is answered exactly like a random one.
+func findByPathID[T any](s *Server, r *http.Request, c *caller, action, objectType string,
+	find func(context.Context, uuid.UUID) (T, error)) (T, error) {
 	raw := r.PathValue("id")
+	var found T
 	id, err := uuid.Parse(raw)
-	var p *patient.Patient
 	if err == nil {
-		p, err = s.db.FindPatient(r.Context(), id)
+		found, err = find(r.Context(), id)
 	} else {
 		err = apperror.NotFound()
 	}
 	if apperror.IsKind(err, apperror.KindNotFound) {
-		e := c.actor.Event(action, "patient", raw, nil, audit.Failed)
+		e := c.actor.Event(action, objectType, raw, nil, audit.Failed)
 		e.Reason = "not_found"
 		if aerr := s.db.Audit(r.Context(), e); aerr != nil {
-			return nil, aerr
+			err = aerr
 		}
 	}
-	return p, err
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return found, nil
 }
 
 // readPatient is findPatient for a read: the read itself is audited.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"patienttracker/handler/apperror"
 	"patienttracker/handler/audit"
 	"patienttracker/handler/patient"
 	"patienttracker/handler/postgres"
@@ -144,25 +143,9 @@ func (s *Server) handleGetVisit(w http.ResponseWriter, r *http.Request, c *calle
 	return nil
 }
 
-// findVisit loads the visit named in the path; a missing one is audited as a failed
-// attempt at action.
+// findVisit loads the visit named in the path (see findByPathID).
 func (s *Server) findVisit(r *http.Request, c *caller, action string) (*visit.Visit, error) {
-	raw := r.PathValue("id")
-	id, err := uuid.Parse(raw)
-	var v *visit.Visit
-	if err == nil {
-		v, err = s.db.FindVisit(r.Context(), id)
-	} else {
-		err = apperror.NotFound()
-	}
-	if apperror.IsKind(err, apperror.KindNotFound) {
-		e := c.actor.Event(action, "visit", raw, nil, audit.Failed)
-		e.Reason = "not_found"
-		if aerr := s.db.Audit(r.Context(), e); aerr != nil {
-			return nil, aerr
-		}
-	}
-	return v, err
+	return findByPathID(s, r, c, action, "visit", s.db.FindVisit)
 }
 
 // readVisit is findVisit for a read: the read itself is audited.
